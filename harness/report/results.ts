@@ -1,0 +1,45 @@
+/**
+ * results.json, the contract in DESIGN.md ("change only by adding"). Tools outside the project
+ * read it; fields below the DESIGN.md ones are additions.
+ */
+import type { CheckStatus, Status } from './events.ts';
+
+export interface PhaseResult {
+  name: string;
+  status: Status;
+  durationMs: number;
+  /** Addition: why a phase failed (secrets redacted). */
+  error?: string;
+  /** Addition: ms since run start, for timelines. */
+  startMs?: number;
+}
+
+export interface CheckResult {
+  id: string;
+  status: CheckStatus;
+  message: string;
+  expectedFailure: boolean;
+  /** Addition: passed/failed as the run judges it (an expected failure that failed is ok). */
+  ok?: boolean;
+}
+
+export interface RunResult {
+  scenario: string;
+  guest: 'debian' | 'nixos';
+  status: Status;
+  durationMs: number;
+  accel: 'kvm' | 'tcg';
+  phases: PhaseResult[];
+  checks: CheckResult[];
+  /** Additions. */
+  profile?: string;
+  kernel?: string;
+  startedAt?: string;
+  error?: string;
+  /** Files in the output folder, relative names. */
+  artifacts?: string[];
+  /** Boots with their serial log file and start offset. */
+  boots?: { index: number; label: string; serialLog: string; startMs: number }[];
+  host?: { qemuVersion?: string; hostname?: string; platform?: string };
+  outputDir?: string;
+}

@@ -1,0 +1,147 @@
+/**
+ * The Plan: a scenario after loading, validation and defaults. Everything downstream (images,
+ * machine, procedure, checks, reporters) reads this type and never the YAML.
+ */
+export type GuestName = 'debian' | 'nixos';
+export const GUEST_NAMES: readonly GuestName[] = ['debian', 'nixos'];
+
+/** A DESIGN.md check id, or a scenario's own (`kernel.*`, `hardware.*`, `power-cut.*`, …). */
+export type CheckId = string;
+
+export interface PlanDisk {
+  /** Size of the NVMe disk in MiB. */
+  sizeMiB: number;
+  /** NVMe serial number the guest sees. */
+  serial: string;
+  /** Device name the procedure uses, e.g. `/dev/nvme0n1`. */
+  device: string;
+}
+
+export interface PlanPartitions {
+  espMiB: number;
+  swapMiB: number;
+  /** Label of the ESP (`mkfs.vfat -n`). */
+  espLabel: string;
+}
+
+export interface PlanLuks {
+  passphrase: string;
+  /** Typed at the initrd prompt before the right one, each must be refused. */
+  wrongPassphrases: string[];
+  pbkdf: 'pbkdf2' | 'argon2id' | 'argon2i';
+  /** `--iter-time` in ms; small values keep TCG runs fast. */
+  iterTimeMs: number;
+  /** Name of the mapping, `enc` in the blog. */
+  mapping: string;
+}
+
+export interface PlanBtrfs {
+  /** Subvolume name -> mount point, in mount order; `root` -> `/`. */
+  subvolumes: { name: string; mountPoint: string; neededForBoot: boolean }[];
+  blankSnapshot: string;
+  mountOptions: string[];
+}
+
+export interface PlanUser {
+  name: string;
+  password: string;
+}
+
+/** Where the rollback comes from: the blog's script, none (broken on purpose), or the user's. */
+export type PlanRollback =
+  | { kind: 'builtin' }
+  | { kind: 'none' }
+  | { kind: 'script'; path: string; source: string };
+
+export interface PlanPersist {
+  /** `environment.etc.<name>.source`: /etc/<name> -> source. */
+  etc: Record<string, string>;
+  /** `systemd.tmpfiles.rules`, verbatim. */
+  tmpfiles: string[];
+  /** Paths under / that the procedure copies into /persist before the persisting reboot. */
+  copy: string[];
+}
+
+export interface PlanCanaries {
+  /** Extra files written before the last reboot; expected gone unless under an opted-in path. */
+  extra: { path: string; expect: 'gone' | 'kept' }[];
+}
+
+export interface PlanTimeouts {
+  bootMs: number;
+  passphrasePromptMs: number;
+  loginMs: number;
+  commandMs: number;
+  installMs: number;
+  sshConnectMs: number;
+  shutdownMs: number;
+}
+
+export interface PlanVm {
+  memoryMiB: number;
+  cpus: number;
+  /** How the installer is attached: a USB stick (the blog's dd) or a CD-ROM. */
+  bootMedium: 'usb' | 'cdrom';
+}
+
+export interface PlanProfile {
+  name: string;
+  smbios: { type0?: Record<string, string>; type1?: Record<string, string>; type2?: Record<string, string> };
+  nvmeModel?: string;
+  nvmeSerial?: string;
+  memoryMiB?: number;
+  cpus?: number;
+  cannotEmulate: string[];
+}
+
+export interface PlanKernel {
+  /** nixos: `default` | `latest`; debian: `bookworm` | `backports`. */
+  name: string;
+}
+
+export interface Plan {
+  /** Scenario name (file name without .yaml unless `name:` says otherwise). */
+  name: string;
+  description: string;
+  /** Absolute path of the scenario file, for messages. */
+  file: string;
+  /** Guests this scenario runs on. */
+  guests: GuestName[];
+  /** The guest of this run (a scenario becomes one Plan per guest and kernel). */
+  guest: GuestName;
+  hostname: string;
+  disk: PlanDisk;
+  partitions: PlanPartitions;
+  luks: PlanLuks;
+  btrfs: PlanBtrfs;
+  user: PlanUser;
+  rollback: PlanRollback;
+  /** nixos only: where the rollback lives in stage 1. */
+  initrd: 'scripted' | 'systemd';
+  kernel: PlanKernel;
+  persist: PlanPersist;
+  /** Extra NixOS config text, for nixos scenarios that add services (docker, lxd). */
+  nixosExtraConfig: string;
+  /** Debian stand-in: directories that stand in for services' state (e.g. /var/lib/docker). */
+  serviceState: { path: string; files: string[] }[];
+  canaries: PlanCanaries;
+  /** fs-diff: the user's script instead of the built-in one, and what it may list. */
+  fsDiff: { script?: { path: string; source: string }; allow: string[] };
+  /** Checks that must fail for the run to pass (a deliberately broken rollback). */
+  expectedFailures: CheckId[];
+  /** Checks not run at all (reported as skipped, with the reason). */
+  skipChecks: { id: CheckId; reason: string }[];
+  /** Kernel log patterns that fail `kernel.log-clean`, and known-harmless ones. */
+  kernelLog: { deny: string[]; allow: string[] };
+  timeouts: PlanTimeouts;
+  vm: PlanVm;
+  profile: PlanProfile;
+  /** Start from a checkpoint: `<scenario>@installed`. */
+  from?: { scenario: string; checkpoint: 'installed' };
+  /** nixos: copy the closure from the host instead of the binary cache. */
+  offlineInstall: boolean;
+  /** nixos: the nixpkgs to build/evaluate with, if the scenario pins one. */
+  nixpkgs?: string;
+  /** Every secret of the scenario, registered with the redactor at load time. */
+  secrets: string[];
+}
