@@ -1,0 +1,67 @@
+/**
+ * What differs between guests. The procedure (shared by both) calls these at the points where
+ * NixOS and the Debian stand-in do different things: building the installer image, generating
+ * and writing the configuration, installing, setting the user's password.
+ */
+import type { GuestName, Plan } from '../scenario/plan.ts';
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+export interface ExecOptions {
+  /** Fed to the command's stdin (how secrets reach the guest: never in argv). */
+  stdin?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** A shell on a booted guest (the SSH channel); what guest drivers may use. */
+export interface GuestShell {
+  /** Runs `command` under `sh -c`; resolves with its exit code, never throws on non-zero. */
+  run(command: string, options?: ExecOptions): Promise<ExecResult>;
+  /** Like run, but a non-zero exit throws (an InfraError naming the command and its stderr). */
+  expectSuccess(command: string, options?: ExecOptions): Promise<string>;
+  /** Writes `content` to `path` on the guest with `mode` (octal, e.g. 0o600). */
+  upload(path: string, content: string | Buffer, mode?: number): Promise<void>;
+}
+
+export interface GuestImage {
+  /** The installer ISO, attached as a USB stick or CD-ROM. */
+  iso: string;
+  /** Cache key the image was built from (for checkpoints and reports). */
+  key: string;
+  /** Human-readable facts: kernel version, sizes. */
+  facts: Record<string, string | number>;
+}
+
+export interface BuildImageOptions {
+  signal?: AbortSignal;
+  /** Progress lines from the build (nix's log, `==> step`). */
+  onProgress?: (line: string) => void;
+  /** nixos: nixpkgs path; debian: ignored. */
+  nixpkgs?: string;
+  cacheDir: string;
+}
+
+export interface GuestDriver {
+  readonly name: GuestName;
+  /** Where the system's configuration lives on the target (`/etc/nixos`, `/etc/darlings`). */
+  readonly configDir: string;
+  /** Build or reuse the cached installer image. */
+  buildImage(options: BuildImageOptions): Promise<GuestImage>;
+  /** After the filesystems are mounted under /mnt: generate the hardware config, write the rest. */
+  writeConfig(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void>;
+  /** Install the system into /mnt (nixos-install or the stand-in). */
+  install(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void>;
+  /** Set the user's password without a prompt; the password travels on stdin only. */
+  setPassword(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void>;
+  /**
+   * Map a persisted /etc entry of the scenario to this guest's name for it, or null when the
+   * guest has no such file (the stand-in has no /etc/NIXOS).
+   */
+  etcEntry(name: string): string | null;
+}
