@@ -14,7 +14,7 @@ export interface ExecResult {
 
 export interface ExecOptions {
   /** Fed to the command's stdin (how secrets reach the guest: never in argv). */
-  stdin?: string;
+  stdin?: string | Buffer;
   timeoutMs?: number;
   signal?: AbortSignal;
 }

@@ -1,0 +1,193 @@
+/**
+ * The SSH channel (ssh2): connect with retries while the guest's sshd comes up, refuse any host
+ * key but the pinned one (that error is final, never retried), exec with exit code, stdout and
+ * stderr, and upload through stdin (no SFTP server needed in the guest).
+ */
+import { Client, type ConnectConfig } from 'ssh2';
+import pRetry, { AbortError } from 'p-retry';
+import { HarnessError, InfraError } from '../errors.ts';
+import { throwIfAborted } from '../util/poll.ts';
+import type { Redactor } from '../util/redact.ts';
+import type { ExecOptions, ExecResult, GuestShell } from '../guests/guest.ts';
+import { fingerprint } from './keys.ts';
+
+/** The guest presented a host key other than the pinned one. Never retried. */
+export class HostKeyMismatch extends HarnessError {
+  override name = 'HostKeyMismatch';
+}
+
+export interface SshOptions {
+  port: number;
+  host?: string;
+  username?: string;
+  privateKey: string;
+  /** Raw blob of the only host key accepted. */
+  hostKey: Buffer;
+  connectTimeoutMs: number;
+  /** Default limit for one command. */
+  commandTimeoutMs: number;
+  redactor: Redactor;
+  /** Where the transcript goes (ssh.log); text is redacted before it gets here. */
+  transcript?: (text: string) => void;
+  signal?: AbortSignal;
+}
+
+/** Single-quotes a word for sh. */
+export function shQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export class SshChannel implements GuestShell {
+  private constructor(
+    private readonly client: Client,
+    private readonly options: SshOptions,
+  ) {}
+
+  /**
+   * Connects, retrying refused/reset connections until `connectTimeoutMs`.
+   *
+   * @example
+   * const ssh = await SshChannel.connect({ port, privateKey, hostKey, connectTimeoutMs: 60_000, commandTimeoutMs: 120_000, redactor });
+   * const { exitCode } = await ssh.run('test -b /dev/nvme0n1');
+   */
+  static async connect(options: SshOptions): Promise<SshChannel> {
+    const started = Date.now();
+    let attempts = 0;
+    const client = await pRetry(
+      async () => {
+        attempts++;
+        throwIfAborted(options.signal);
+        try {
+          return await connectOnce(options);
+        } catch (error) {
+          if (error instanceof HostKeyMismatch) throw new AbortError(error);
+          throw error;
+        }
+      },
+      {
+        retries: 1000,
+        minTimeout: 500,
+        maxTimeout: 2000,
+        factor: 1.5,
+        maxRetryTime: options.connectTimeoutMs,
+        signal: options.signal,
+      },
+    ).catch((error: unknown) => {
+      if (error instanceof HostKeyMismatch) throw error;
+      throw new InfraError(
+        `Could not connect over SSH to 127.0.0.1:${options.port} within ${Math.round((Date.now() - started) / 1000)} s (${attempts} attempts): ${(error as Error).message}`,
+        { cause: error },
+      );
+    });
+    const channel = new SshChannel(client, options);
+    channel.#log(`# connected to 127.0.0.1:${options.port} after ${attempts} attempt(s)\n`);
+    return channel;
+  }
+
+  #log(text: string): void {
+    this.options.transcript?.(this.options.redactor.redact(text));
+  }
+
+  async run(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const timeoutMs = options.timeoutMs ?? this.options.commandTimeoutMs;
+    const started = Date.now();
+    this.#log(`$ ${command}\n`);
+    const result = await new Promise<ExecResult>((resolve, reject) => {
+      this.client.exec(command, (err, stream) => {
+        if (err) return reject(new InfraError(`SSH exec failed for \`${command}\`: ${err.message}`, { cause: err }));
+        let stdout = '';
+        let stderr = '';
+        let settled = false;
+        const finish = (fn: () => void) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          options.signal?.removeEventListener('abort', onAbort);
+          fn();
+        };
+        const timer = setTimeout(() => {
+          stream.close();
+          finish(() => reject(new InfraError(`\`${this.options.redactor.redact(command)}\` over SSH did not finish within ${(timeoutMs / 1000).toFixed(0)} s\n--- output so far ---\n${this.options.redactor.redact((stdout + stderr).slice(-4000))}`)));
+        }, timeoutMs);
+        const onAbort = () => {
+          stream.close();
+          finish(() => reject(options.signal?.reason ?? new InfraError('aborted')));
+        };
+        options.signal?.addEventListener('abort', onAbort, { once: true });
+        stream.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+        stream.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+        stream.on('exit', (code: number | null, signal?: string) => {
+          // Output can trail the exit status; wait for close, with exit's code.
+          stream.once('close', () =>
+            finish(() => resolve({ exitCode: code ?? (signal ? 128 : 255), stdout, stderr, durationMs: Date.now() - started })),
+          );
+        });
+        stream.on('close', () =>
+          finish(() => resolve({ exitCode: 255, stdout, stderr, durationMs: Date.now() - started })),
+        );
+        if (options.stdin !== undefined) stream.end(options.stdin);
+        else stream.end();
+      });
+    });
+    const out = (result.stdout + result.stderr).trimEnd();
+    this.#log(`${out ? out + '\n' : ''}# exit ${result.exitCode} (${result.durationMs} ms)\n`);
+    return result;
+  }
+
+  async expectSuccess(command: string, options: ExecOptions = {}): Promise<string> {
+    const r = await this.run(command, options);
+    if (r.exitCode !== 0) {
+      const tail = this.options.redactor.redact((r.stderr || r.stdout).trim().split('\n').slice(-20).join('\n'));
+      throw new InfraError(`\`${this.options.redactor.redact(command)}\` exited ${r.exitCode}${tail ? `:\n${tail}` : ''}`);
+    }
+    return r.stdout;
+  }
+
+  async upload(path: string, content: string | Buffer, mode = 0o644): Promise<void> {
+    const dir = path.replace(/\/[^/]*$/, '') || '/';
+    await this.expectSuccess(
+      `mkdir -p ${shQuote(dir)} && umask 077 && cat > ${shQuote(path)} && chmod ${mode.toString(8)} ${shQuote(path)}`,
+      { stdin: content },
+    );
+  }
+
+  close(): void {
+    this.client.end();
+  }
+}
+
+/** One connection attempt; the host key check happens inside ssh2's handshake. */
+function connectOnce(options: SshOptions): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    let mismatch: Buffer | undefined;
+    const config: ConnectConfig = {
+      host: options.host ?? '127.0.0.1',
+      port: options.port,
+      username: options.username ?? 'root',
+      privateKey: options.privateKey,
+      readyTimeout: 20_000,
+      keepaliveInterval: 10_000,
+      hostVerifier: (key: Buffer) => {
+        if (key.equals(options.hostKey)) return true;
+        mismatch = key;
+        return false;
+      },
+    };
+    client.once('ready', () => resolve(client));
+    client.once('error', (err: Error) => {
+      client.end();
+      if (mismatch) {
+        const got = mismatch;
+        void Promise.all([fingerprint(got), fingerprint(options.hostKey)]).then(([g, w]) =>
+          reject(
+            new HostKeyMismatch(
+              `Refusing SSH to 127.0.0.1:${options.port}: the host key is ${g}, but the guest's console announced ${w}. Someone else answered, or the guest changed its key.`,
+            ),
+          ),
+        );
+      } else reject(err);
+    });
+    client.connect(config);
+  });
+}

@@ -1,0 +1,189 @@
+/**
+ * One QEMU process and its channels. Power verbs go through QMP. QEMU is started under
+ * `setpriv --pdeathsig KILL`, so it dies with the harness even when the harness is SIGKILLed;
+ * normal exits and signals are covered by execa's cleanup and by `stop()` in teardowns.
+ */
+import { connect, type Socket } from 'node:net';
+import { once } from 'node:events';
+import { execa, type ResultPromise } from 'execa';
+import { GuestCrashed, InfraError } from '../errors.ts';
+import { pollUntil } from '../util/poll.ts';
+import type { Redactor } from '../util/redact.ts';
+import { SerialConsole } from '../channels/serial.ts';
+import { QmpClient } from './qmp.ts';
+import { qemuArgs, shellQuote, type MachineSpec } from './qemu-args.ts';
+
+export const QEMU_BINARY = 'qemu-system-x86_64';
+
+export interface StartOptions {
+  redactor: Redactor;
+  signal?: AbortSignal;
+  /** How long QEMU may take to open its sockets. */
+  startTimeoutMs?: number;
+  /** Wrap in setpriv so QEMU dies with us; off only for the raw-QEMU benchmark's baseline. */
+  pdeathsig?: boolean;
+}
+
+export interface ExitInfo {
+  exitCode?: number;
+  signal?: string;
+  stderr: string;
+}
+
+export class Machine {
+  readonly startedAt = Date.now();
+  #exit?: ExitInfo;
+  readonly exited: Promise<ExitInfo>;
+
+  private constructor(
+    readonly spec: MachineSpec,
+    readonly argv: string[],
+    private readonly process: ResultPromise,
+    readonly serial: SerialConsole,
+    readonly qmp: QmpClient,
+    exited: Promise<ExitInfo>,
+  ) {
+    this.exited = exited.then((e) => (this.#exit = e));
+  }
+
+  /** The pid of QEMU itself (setpriv execs it, so the same pid). */
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
+  get running(): boolean {
+    return this.#exit === undefined;
+  }
+
+  /**
+   * Starts QEMU and connects the serial console and QMP. The VM does not run until the serial
+   * socket is connected, so the console sees the firmware's first byte.
+   *
+   * @example
+   * const m = await Machine.start(spec, { redactor });
+   * await m.serial.waitFor(/darlings-ready/, { timeoutMs: 60_000 });
+   * await m.powerOff();
+   */
+  static async start(spec: MachineSpec, options: StartOptions): Promise<Machine> {
+    const args = qemuArgs(spec);
+    const argv = options.pdeathsig === false ? [QEMU_BINARY, ...args] : ['setpriv', '--pdeathsig', 'KILL', '--', QEMU_BINARY, ...args];
+    const child = execa(argv[0]!, argv.slice(1), {
+      stdin: 'ignore',
+      stdout: 'ignore',
+      stderr: 'pipe',
+      reject: false,
+      cleanup: true,
+      forceKillAfterDelay: 2000,
+    });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited: Promise<ExitInfo> = child.then((r) => ({
+      exitCode: r.exitCode,
+      signal: r.signal,
+      stderr: stderr.trim(),
+    }));
+    let gone: ExitInfo | undefined;
+    void exited.then((e) => (gone = e));
+
+    const sockets: Socket[] = [];
+    try {
+      const serialSocket = await pollUntil(
+        async () => {
+          if (gone) throw new InfraError(`QEMU exited at start (${gone.exitCode ?? gone.signal}): ${gone.stderr}\n  command: ${shellQuote(argv)}`);
+          return tryConnect(spec.serialSocket);
+        },
+        { timeoutMs: options.startTimeoutMs ?? 15_000, intervalMs: 50, what: `QEMU's serial socket ${spec.serialSocket}`, signal: options.signal, lastSeen: () => stderr },
+      ).catch((e: unknown) => {
+        if (gone) throw new InfraError(`QEMU exited at start (${gone.exitCode ?? gone.signal}): ${gone.stderr}\n  command: ${shellQuote(argv)}`, { cause: e });
+        throw e;
+      });
+      sockets.push(serialSocket);
+      const serial = new SerialConsole(serialSocket, options.redactor);
+      const qmp = await pollUntil(() => QmpClient.connect(spec.qmpSocket).catch(() => undefined), {
+        timeoutMs: options.startTimeoutMs ?? 15_000,
+        intervalMs: 50,
+        what: `QEMU's QMP socket ${spec.qmpSocket}`,
+        signal: options.signal,
+        lastSeen: () => stderr,
+      });
+      return new Machine(spec, argv, child, serial, qmp, exited);
+    } catch (error) {
+      for (const s of sockets) s.destroy();
+      child.kill('SIGKILL');
+      await exited;
+      throw error;
+    }
+  }
+
+  /** ACPI power button, then wait; QMP `quit` if the guest ignores it. */
+  async powerOff(timeoutMs = 60_000): Promise<void> {
+    if (!this.running) return;
+    await this.qmp.execute('system_powerdown').catch(() => undefined);
+    if (await this.#waitExit(timeoutMs)) return;
+    await this.stop();
+  }
+
+  /** Waits for the guest to power itself off (e.g. after `poweroff`). */
+  async waitForShutdown(timeoutMs: number): Promise<void> {
+    if (!(await this.#waitExit(timeoutMs)))
+      throw new InfraError(`The guest did not power off within ${(timeoutMs / 1000).toFixed(0)} s\n--- last output ---\n${this.serial.tail()}`);
+  }
+
+  /** The reset button: the guest reboots without shutting down. */
+  async reset(): Promise<void> {
+    await this.qmp.execute('system_reset');
+  }
+
+  /**
+   * Pulls the plug: QEMU quits at once, nothing the guest has not written reaches the disk.
+   * Afterwards the machine is gone; boot again with a new Machine on the same disk.
+   */
+  async powerCut(): Promise<void> {
+    if (!this.running) return;
+    await this.qmp.execute('quit').catch(() => undefined);
+    if (!(await this.#waitExit(5000))) this.process.kill('SIGKILL');
+    await this.exited;
+  }
+
+  /** A PNG of the VGA screen (QEMU ≥ 7.1 writes PNG itself). */
+  async screenshot(path: string): Promise<void> {
+    await this.qmp.execute('screendump', { filename: path, format: 'png' });
+  }
+
+  /** Stops QEMU whatever state it is in: QMP quit, then SIGKILL. Safe to call twice. */
+  async stop(): Promise<void> {
+    if (this.running) {
+      if (!this.qmp.closed) await Promise.race([this.qmp.execute('quit').catch(() => undefined), sleep(2000)]);
+      if (!(await this.#waitExit(3000))) this.process.kill('SIGKILL');
+      await this.exited;
+    }
+    this.qmp.close();
+    this.serial.close();
+  }
+
+  async #waitExit(timeoutMs: number): Promise<boolean> {
+    if (!this.running) return true;
+    const t = sleep(timeoutMs).then(() => false);
+    return Promise.race([this.exited.then(() => true), t]);
+  }
+
+  /** Throws GuestCrashed if QEMU already exited (used between steps). */
+  assertRunning(): void {
+    if (!this.running) throw new GuestCrashed('qemu-exited', `QEMU exited (${this.#exit?.exitCode ?? this.#exit?.signal}): ${this.#exit?.stderr ?? ''}`);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
+
+async function tryConnect(path: string): Promise<Socket | undefined> {
+  const socket = connect(path);
+  try {
+    await once(socket, 'connect');
+    return socket;
+  } catch {
+    socket.destroy();
+    return undefined;
+  }
+}
