@@ -26,13 +26,19 @@ export type HarnessEvent =
   | { type: 'step-begin'; runId: string; phase: string; step: string; depth: number; at: number }
   | { type: 'step-end'; runId: string; phase: string; step: string; depth: number; durationMs: number; ok: boolean; at: number }
   | { type: 'boot'; runId: string; boot: number; label: string; at: number }
-  | { type: 'check'; runId: string; id: string; status: CheckStatus; message: string; expectedFailure: boolean; at: number }
+  | {
+      type: 'check'; runId: string; id: string; status: CheckStatus; message: string; expectedFailure: boolean; at: number;
+      /** Addition: where in the serial logs the check's moment is (links the HTML report there). */
+      serial?: { boot: number; line: number };
+    }
   | { type: 'artifact'; runId: string; name: string; path: string; at: number }
   | { type: 'log'; runId: string; level: 'info' | 'warn'; message: string; at: number }
   | { type: 'run-end'; runId: string; result: RunResult; at: number };
 
 /** A reporter: every method optional; a throwing reporter never breaks a run (see multiplexer). */
 export interface Reporter {
+  /** Addition: names the reporter in the multiplexer's warning when it throws. */
+  readonly name?: string;
   onEvent?(event: HarnessEvent): void;
   /** Called once after every run has ended; may write files. */
   onEnd?(results: RunResult[]): Promise<void> | void;

@@ -21,6 +21,10 @@ export interface CheckResult {
   expectedFailure: boolean;
   /** Addition: passed/failed as the run judges it (an expected failure that failed is ok). */
   ok?: boolean;
+  /** Addition: ms since run start when the check was judged, for the timeline and log links. */
+  atMs?: number;
+  /** Addition: the serial log line nearest the check's moment (`serial-<boot>.log`, 1-based). */
+  serial?: { boot: number; line: number };
 }
 
 export interface RunResult {
