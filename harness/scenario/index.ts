@@ -1,0 +1,10 @@
+export type { Scenario, LoadOptions, ExpandOptions } from './load.ts';
+export { loadScenario, expandPlans, persistFor } from './load.ts';
+export { loadProfile, listProfiles, PROFILES_DIR } from './profile.ts';
+export type { ListEntry } from './select.ts';
+export { shard, parseShard, grep, listEntries, planId } from './select.ts';
+export { isCheckId, KNOWN_CHECK_IDS, CHECK_ID_PREFIXES } from './checkIds.ts';
+export { parseSizeMiB, formatMiB } from './units.ts';
+export * as defaults from './defaults.ts';
+export type * from './plan.ts';
+export { GUEST_NAMES } from './plan.ts';

@@ -1,0 +1,332 @@
+/**
+ * Loading a scenario: YAML with positions, the schema, the checks that span keys, the files it
+ * names (rollback and fs-diff scripts, its profile), then one Plan per guest and kernel. Pure but
+ * for reading files: nothing here starts a process.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { ScenarioError } from '../errors.ts';
+import * as D from './defaults.ts';
+import type { GuestName, Plan, PlanProfile, PlanRollback, PlanTimeouts } from './plan.ts';
+import { loadProfile, PROFILES_DIR } from './profile.ts';
+import { issueToError, parseSource, showValue, type KeyPath, type SourceFile } from './positions.ts';
+import { scenarioSchema, TIMEOUT_KEYS, type ScenarioInput } from './schema.ts';
+import { formatMiB } from './units.ts';
+
+/** A loaded, validated scenario: what `expandPlans` turns into Plans. */
+export interface Scenario {
+  name: string;
+  /** Absolute path of the scenario file. */
+  file: string;
+  input: ScenarioInput;
+  /** The scenario's own profile and any loaded for an override, by name. */
+  profiles: Record<string, PlanProfile>;
+  profileName: string;
+  rollback: PlanRollback;
+  fsDiffScript?: { path: string; source: string };
+  /** Line and column of a key path in the file, for errors found later (e.g. `--guest`). */
+  locate(path: KeyPath): { line: number; column: number };
+}
+
+export interface LoadOptions {
+  /** Where profiles live (default `images/profiles/`). */
+  profilesDir?: string;
+  /** A profile to load besides the scenario's, for `expandPlans(…, { profile })`. */
+  profile?: string;
+}
+
+export interface ExpandOptions {
+  /** Only this guest (`--guest`); it must be one the scenario lists. */
+  guest?: string;
+  /** Another profile (`--profile`): a name loaded by `loadScenario(…, { profile })`, or the profile. */
+  profile?: string | PlanProfile;
+  /** Multiplies every timeout (slow hosts). */
+  timeoutScale?: number;
+  /** Only this kernel instead of the scenario's list. */
+  kernel?: string;
+}
+
+const SECRET_PATHS = ['luks.passphrase', 'luks.wrongPassphrases', 'user.password'];
+const isSecretPath = (path: KeyPath) => SECRET_PATHS.includes(path.slice(0, 2).join('.'));
+
+/**
+ * Reads and validates a scenario file. Every problem is a `ScenarioError` at `file:line:col`.
+ * @example const scenario = await loadScenario('scenarios/blog-xps13.yaml');
+ */
+export async function loadScenario(file: string, options: LoadOptions = {}): Promise<Scenario> {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ScenarioError(`Cannot read the scenario file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, path);
+  }
+  const source = parseSource(path, text);
+  const parsed = scenarioSchema.safeParse(source.data);
+  if (!parsed.success) throw issueToError(source, parsed.error.issues, 'the scenario', isSecretPath);
+  const input = parsed.data;
+  checkAcrossKeys(source, input);
+
+  const dir = dirname(path);
+  const profileName = input.profile ?? D.DEFAULT_PROFILE;
+  const profilesDir = options.profilesDir ?? PROFILES_DIR;
+  const profiles: Record<string, PlanProfile> = {};
+  const where = input.profile === undefined ? undefined : { file: path, ...source.locate(['profile']) };
+  profiles[profileName] = await loadProfile(profileName, { dir: profilesDir, ...(where && { where }) });
+  if (options.profile !== undefined && !(options.profile in profiles)) {
+    profiles[options.profile] = await loadProfile(options.profile, { dir: profilesDir });
+  }
+
+  const rollback: PlanRollback =
+    input.rollback === undefined || input.rollback === 'builtin'
+      ? { kind: 'builtin' }
+      : input.rollback === 'none'
+        ? { kind: 'none' }
+        : { kind: 'script', ...(await readScript(source, dir, input.rollback.script, ['rollback', 'script'])) };
+  const fsDiffScript =
+    input.fsDiff?.script === undefined ? undefined : await readScript(source, dir, input.fsDiff.script, ['fsDiff', 'script']);
+
+  return {
+    name: input.name ?? basename(path).replace(/\.ya?ml$/, ''),
+    file: path,
+    input,
+    profiles,
+    profileName,
+    rollback,
+    ...(fsDiffScript && { fsDiffScript }),
+    locate: source.locate,
+  };
+}
+
+/** A script the scenario names, relative to the scenario file, read now so a typo fails at load. */
+async function readScript(source: SourceFile, dir: string, name: string, at: KeyPath) {
+  const path = resolve(dir, name);
+  try {
+    return { path, source: await readFile(path, 'utf8') };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw source.error(
+      `Expected \`${at.join('.')}\` to name a readable file relative to the scenario, got ${showValue(name)} (${code} at ${path})`,
+      at,
+    );
+  }
+}
+
+/** What the schema cannot see key by key. */
+function checkAcrossKeys(source: SourceFile, input: ScenarioInput): void {
+  const guests = input.guests;
+  const duplicate = guests.findIndex((g, i) => guests.indexOf(g) !== i);
+  if (duplicate >= 0) throw source.error(`Expected \`guests\` to list each guest once, got \`${guests[duplicate]}\` twice`, ['guests', duplicate]);
+
+  if (input.kernel !== undefined && input.kernels !== undefined) {
+    throw source.error('Expected either `kernel` or `kernels`, got both', ['kernel']);
+  }
+  const kernels = input.kernels ?? (input.kernel ? [input.kernel] : [...D.DEFAULT_KERNELS]);
+  const kernelAt: KeyPath = input.kernels ? ['kernels'] : input.kernel ? ['kernel'] : [];
+  kernels.forEach((kernel, i) => {
+    if (!guests.some((g) => resolveKernel(g, kernel))) {
+      const at = input.kernels ? ['kernels', i] : kernelAt;
+      throw source.error(`Expected \`${input.kernels ? `kernels[${i}]` : 'kernel'}\` to be a kernel of ${guests.map(kernelChoices).join('; ')}, got \`${kernel}\``, at);
+    }
+  });
+  for (const guest of guests) {
+    if (!kernels.some((k) => resolveKernel(guest, k))) {
+      throw source.error(`Expected \`${input.kernels ? 'kernels' : 'kernel'}\` to name a kernel for ${kernelChoices(guest)}, got ${showValue(kernels)}`, kernelAt);
+    }
+  }
+
+  if (!guests.includes('nixos')) {
+    if (input.initrd === 'systemd') {
+      throw source.error(`Expected \`initrd\` to be \`scripted\` or absent: \`systemd\` applies to the nixos guest only, and this scenario runs on ${guests.join(', ')}`, ['initrd']);
+    }
+    if (input.nixos !== undefined) {
+      throw source.error(`Expected no \`nixos\` settings: they apply to the nixos guest only, and this scenario runs on ${guests.join(', ')}`, ['nixos']);
+    }
+  }
+
+  const diskMiB = input.disk?.size ?? D.DEFAULT_DISK.sizeMiB;
+  const espMiB = input.partitions?.esp ?? D.DEFAULT_PARTITIONS.espMiB;
+  const swapMiB = input.partitions?.swap ?? D.DEFAULT_PARTITIONS.swapMiB;
+  const needMiB = espMiB + swapMiB + D.MIN_BTRFS_MIB + D.PARTITION_TABLE_OVERHEAD_MIB;
+  if (needMiB > diskMiB) {
+    throw source.error(
+      `Partitions need ${formatMiB(needMiB)} (ESP ${formatMiB(espMiB)}, swap ${formatMiB(swapMiB)}, at least ${formatMiB(D.MIN_BTRFS_MIB)} for btrfs and ${D.PARTITION_TABLE_OVERHEAD_MIB} MiB for the partition table) but the disk is ${formatMiB(diskMiB)}`,
+      input.partitions ? ['partitions'] : ['disk', 'size'],
+    );
+  }
+
+  const passphrase = input.luks?.passphrase ?? D.DEFAULT_LUKS.passphrase;
+  input.luks?.wrongPassphrases?.forEach((wrong, i) => {
+    if (wrong === passphrase) {
+      throw source.error(`Expected \`luks.wrongPassphrases[${i}]\` to differ from \`luks.passphrase\`, got the same secret`, ['luks', 'wrongPassphrases', i]);
+    }
+  });
+
+  const subvolumes = input.btrfs?.subvolumes;
+  if (subvolumes) {
+    if (!subvolumes.some((s) => s.mountPoint === '/')) {
+      throw source.error('Expected `btrfs.subvolumes` to mount one subvolume at `/`, got none', ['btrfs', 'subvolumes']);
+    }
+    subvolumes.forEach((s, i) => {
+      if (subvolumes.findIndex((t) => t.name === s.name || t.mountPoint === s.mountPoint) !== i) {
+        throw source.error(`Expected \`btrfs.subvolumes[${i}]\` to have its own name and mount point, got \`${s.name}\` at \`${s.mountPoint}\` again`, ['btrfs', 'subvolumes', i]);
+      }
+    });
+  }
+  const blank = input.btrfs?.blankSnapshot;
+  if (blank !== undefined && (subvolumes ?? D.DEFAULT_SUBVOLUMES).some((s) => s.name === blank)) {
+    throw source.error(`Expected \`btrfs.blankSnapshot\` to differ from every subvolume's name, got \`${blank}\``, ['btrfs', 'blankSnapshot']);
+  }
+
+  const expected = input.expect?.failures ?? [];
+  input.skip?.forEach((skip, i) => {
+    if (expected.includes(skip.check)) {
+      throw source.error(`Expected \`skip[${i}].check\` to be a check not in \`expect.failures\`, got \`${skip.check}\``, ['skip', i, 'check']);
+    }
+  });
+}
+
+/** The guest's name for `kernel`, or undefined when the guest has no such kernel. */
+function resolveKernel(guest: GuestName, kernel: string): string | undefined {
+  const known = D.KERNELS[guest];
+  if (known.names.includes(kernel)) return kernel;
+  return known.aliases[kernel];
+}
+
+function kernelChoices(guest: GuestName): string {
+  const known = D.KERNELS[guest];
+  return `${guest} (${[...known.names, ...Object.keys(known.aliases)].join(', ')})`;
+}
+
+/**
+ * One Plan per guest and kernel of the scenario, narrowed by `--guest`, `--kernel`, `--profile`.
+ * @example expandPlans(scenario, { guest: 'debian' }).map((p) => p.kernel.name) // ['bookworm']
+ */
+export function expandPlans(scenario: Scenario, options: ExpandOptions = {}): Plan[] {
+  const { input } = scenario;
+  const at = (path: KeyPath) => ({ file: scenario.file, ...scenario.locate(path) });
+  const fail = (message: string, path: KeyPath) => {
+    const where = at(path);
+    return new ScenarioError(message, where.file, where.line, where.column);
+  };
+
+  let guests: GuestName[] = input.guests;
+  if (options.guest !== undefined) {
+    const chosen = guests.find((g) => g === options.guest);
+    if (!chosen) throw fail(`Guest \`${options.guest}\` is not one this scenario runs on; allowed: ${guests.join(', ')}`, ['guests']);
+    guests = [chosen];
+  }
+
+  const profile = pickProfile(scenario, options.profile);
+  const scale = options.timeoutScale ?? 1;
+  if (!Number.isFinite(scale) || scale <= 0) throw new ScenarioError(`Expected \`timeoutScale\` to be a positive number, got \`${scale}\``);
+
+  const kernels = options.kernel !== undefined ? [options.kernel] : (input.kernels ?? (input.kernel ? [input.kernel] : [...D.DEFAULT_KERNELS]));
+  if (options.kernel !== undefined && !guests.some((g) => resolveKernel(g, options.kernel ?? ''))) {
+    throw new ScenarioError(`Kernel \`${options.kernel}\` is not one these guests have; allowed: ${guests.map(kernelChoices).join('; ')}`);
+  }
+
+  const plans: Plan[] = [];
+  for (const guest of guests) {
+    const names = [...new Set(kernels.map((k) => resolveKernel(guest, k)).filter((k): k is string => k !== undefined))];
+    for (const kernel of names) plans.push(buildPlan(scenario, guest, kernel, profile, scale));
+  }
+  return plans;
+}
+
+function pickProfile(scenario: Scenario, override: string | PlanProfile | undefined): PlanProfile {
+  if (override !== undefined && typeof override !== 'string') return override;
+  const name = override ?? scenario.profileName;
+  const profile = scenario.profiles[name];
+  if (!profile) throw new ScenarioError(`Profile \`${name}\` was not loaded; pass it as \`profile\` to loadScenario`);
+  return profile;
+}
+
+function buildPlan(scenario: Scenario, guest: GuestName, kernel: string, profile: PlanProfile, scale: number): Plan {
+  const { input } = scenario;
+  const luks = {
+    passphrase: input.luks?.passphrase ?? D.DEFAULT_LUKS.passphrase,
+    wrongPassphrases: [...(input.luks?.wrongPassphrases ?? D.DEFAULT_LUKS.wrongPassphrases)],
+    pbkdf: input.luks?.pbkdf ?? D.DEFAULT_LUKS.pbkdf,
+    iterTimeMs: input.luks?.iterTimeMs ?? D.DEFAULT_LUKS.iterTimeMs,
+    mapping: input.luks?.mapping ?? D.DEFAULT_LUKS.mapping,
+  };
+  const user = { name: input.user?.name ?? D.DEFAULT_USER.name, password: input.user?.password ?? D.DEFAULT_USER.password };
+  const timeouts = Object.fromEntries(
+    TIMEOUT_KEYS.map((key) => [key, Math.round((input.timeouts?.[key] ?? D.DEFAULT_TIMEOUTS[key]) * scale)]),
+  ) as unknown as PlanTimeouts;
+  const nixpkgs = input.nixos?.nixpkgs;
+
+  return {
+    name: scenario.name,
+    description: input.description ?? '',
+    file: scenario.file,
+    guests: [...input.guests],
+    guest,
+    hostname: input.hostname ?? D.DEFAULT_HOSTNAME,
+    disk: {
+      sizeMiB: input.disk?.size ?? D.DEFAULT_DISK.sizeMiB,
+      serial: input.disk?.serial ?? profile.nvmeSerial ?? D.DEFAULT_DISK.serial,
+      device: input.disk?.device ?? D.DEFAULT_DISK.device,
+    },
+    partitions: {
+      espMiB: input.partitions?.esp ?? D.DEFAULT_PARTITIONS.espMiB,
+      swapMiB: input.partitions?.swap ?? D.DEFAULT_PARTITIONS.swapMiB,
+      espLabel: input.partitions?.espLabel ?? D.DEFAULT_PARTITIONS.espLabel,
+    },
+    luks,
+    btrfs: {
+      subvolumes: (input.btrfs?.subvolumes ?? D.DEFAULT_SUBVOLUMES).map((s) => ({
+        name: s.name,
+        mountPoint: s.mountPoint,
+        neededForBoot: s.neededForBoot ?? false,
+      })),
+      blankSnapshot: input.btrfs?.blankSnapshot ?? D.DEFAULT_BLANK_SNAPSHOT,
+      mountOptions: [...(input.btrfs?.mountOptions ?? D.DEFAULT_MOUNT_OPTIONS)],
+    },
+    user,
+    rollback: scenario.rollback,
+    initrd: guest === 'nixos' ? (input.initrd ?? D.DEFAULT_INITRD) : D.DEFAULT_INITRD,
+    kernel: { name: kernel },
+    persist: persistFor(input),
+    nixosExtraConfig: input.nixos?.extraConfig ?? '',
+    serviceState: (input.serviceState ?? []).map((s) => ({ path: s.path, files: [...(s.files ?? [])] })),
+    canaries: { extra: (input.canaries ?? []).map((c) => ({ path: c.path, expect: c.expect ?? 'gone' })) },
+    fsDiff: {
+      ...(scenario.fsDiffScript && { script: scenario.fsDiffScript }),
+      allow: [...D.DEFAULT_FS_DIFF_ALLOW, ...(input.fsDiff?.allow ?? [])],
+    },
+    expectedFailures: [...(input.expect?.failures ?? [])],
+    skipChecks: (input.skip ?? []).map((s) => ({ id: s.check, reason: s.reason })),
+    kernelLog: { deny: [...(input.kernelLog?.deny ?? [])], allow: [...(input.kernelLog?.allow ?? [])] },
+    timeouts,
+    vm: {
+      memoryMiB: input.vm?.memory ?? profile.memoryMiB ?? D.DEFAULT_VM.memoryMiB,
+      cpus: input.vm?.cpus ?? profile.cpus ?? D.DEFAULT_VM.cpus,
+      bootMedium: input.vm?.bootMedium ?? D.DEFAULT_VM.bootMedium,
+    },
+    profile,
+    ...(input.from !== undefined && { from: { scenario: input.from.split('@')[0] ?? '', checkpoint: 'installed' as const } }),
+    offlineInstall: input.nixos?.offlineInstall ?? false,
+    ...(nixpkgs !== undefined && { nixpkgs: /^\.\.?\//.test(nixpkgs) && !isAbsolute(nixpkgs) ? resolve(dirname(scenario.file), nixpkgs) : nixpkgs }),
+    secrets: [...new Set([luks.passphrase, ...luks.wrongPassphrases, user.password])],
+  };
+}
+
+/**
+ * The opt-in state: `persist` replaces the blog's defaults key by key, `extraPersist` adds to them.
+ * `copy` is derived: what the procedure copies into /persist before the persisting reboot.
+ * @example persistFor({ guests: ['debian'] }).copy[0] // '/etc/nixos'
+ */
+export function persistFor(input: Pick<ScenarioInput, 'persist' | 'extraPersist'>): Plan['persist'] {
+  const etc = { ...(input.persist?.etc ?? D.DEFAULT_PERSIST_ETC), ...(input.extraPersist?.etc ?? {}) };
+  const tmpfiles = [...new Set([...(input.persist?.tmpfiles ?? D.DEFAULT_PERSIST_TMPFILES), ...(input.extraPersist?.tmpfiles ?? [])])];
+  const copy = [
+    ...Object.keys(etc).map((name) => `/etc/${name.replace(/\/+$/, '')}`),
+    ...tmpfiles.flatMap((rule) => {
+      const [type, path] = rule.trim().split(/\s+/);
+      return type?.startsWith('L') && path ? [path] : [];
+    }),
+  ];
+  return { etc, tmpfiles, copy: [...new Set(copy)] };
+}
