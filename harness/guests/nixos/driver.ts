@@ -1,0 +1,125 @@
+/**
+ * The nixos GuestDriver: what "generate config", "install" and "set the password" mean on NixOS.
+ * The shared procedure has partitioned, formatted and mounted everything under /mnt by then.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CheckFailed, InfraError } from '../../errors.ts';
+import type { Plan } from '../../scenario/plan.ts';
+import type { GuestDriver, GuestShell } from '../guest.ts';
+import { nixosConfigFiles } from './files.ts';
+import { hardwareProblems } from './hardware.ts';
+import { buildImage } from './image.ts';
+import { passwordFile } from './layout.ts';
+import { nixErrorText, runNix } from './nix-tools.ts';
+
+export const CONFIG_DIR = '/etc/nixos';
+const ROOT = '/mnt';
+
+/** Shell-quotes one word for the guest's `sh -c`. */
+function sq(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * nixos-generate-config, then the harness's files beside the generated hardware-configuration.nix
+ * (which is checked, never edited: mounts.nix and optin.nix add to it).
+ */
+async function writeConfig(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void> {
+  const dir = `${ROOT}${CONFIG_DIR}`;
+  await shell.expectSuccess(`nixos-generate-config --root ${ROOT}`, { timeoutMs: plan.timeouts.commandMs, ...sig(signal) });
+  const hardware = await shell.expectSuccess(`cat ${dir}/hardware-configuration.nix`, sig(signal));
+  const problems = hardwareProblems(hardware, plan);
+  if (problems.length > 0) {
+    throw new CheckFailed(`nixos-generate-config wrote a hardware-configuration.nix that ${problems.join('; ')}`);
+  }
+  for (const [name, text] of Object.entries(nixosConfigFiles(plan))) {
+    await shell.upload(`${dir}/${name}`, text, 0o644);
+  }
+}
+
+/**
+ * nixos-install from the binary cache (substituters as the installer has them), or, for
+ * `offlineInstall`, from a closure built on the host and imported into /mnt's store.
+ */
+async function install(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void> {
+  const options = { timeoutMs: plan.timeouts.installMs, ...sig(signal) };
+  if (!plan.offlineInstall) {
+    await shell.expectSuccess(`nixos-install --no-root-passwd --root ${ROOT}`, options);
+    return;
+  }
+  const system = await importHostClosure(shell, plan, signal);
+  await shell.expectSuccess(`nixos-install --no-root-passwd --no-channel-copy --root ${ROOT} --system ${sq(system)}`, options);
+}
+
+/**
+ * Builds the system on the host from the guest's own /etc/nixos, exports its closure, and imports
+ * it into the store under /mnt: the guest needs no network for the install.
+ */
+async function importHostClosure(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'darlings-nixos-offline-'));
+  try {
+    const files = { ...nixosConfigFiles(plan), 'hardware-configuration.nix': '' };
+    files['hardware-configuration.nix'] = await shell.expectSuccess(`cat ${ROOT}${CONFIG_DIR}/hardware-configuration.nix`, sig(signal));
+    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text, { mode: 0o600 });
+    const nixpkgsArgs = plan.nixpkgs ? ['-I', `nixpkgs=${plan.nixpkgs}`] : [];
+    const built = await runNix(
+      'nix-build',
+      ['<nixpkgs/nixos>', '-A', 'config.system.build.toplevel', '-I', `nixos-config=${join(dir, 'configuration.nix')}`, ...nixpkgsArgs, '--no-out-link'],
+      sig(signal),
+    );
+    const system = built.stdout.trim().split('\n').pop() ?? '';
+    if (built.exitCode !== 0 || !system.startsWith('/nix/store/')) {
+      throw new InfraError(`offline install: nix-build of the system on the host failed:\n${nixErrorText(built.stderr)}`);
+    }
+    const closure = await runNix('nix-store', ['--query', '--requisites', system], sig(signal));
+    const exported = join(dir, 'closure.nar');
+    const paths = closure.stdout.trim().split('\n');
+    const exportRun = await runNix('sh', ['-c', 'nix-store --export "$@" > "$0"', exported, ...paths], sig(signal));
+    if (exportRun.exitCode !== 0) throw new InfraError(`offline install: nix-store --export failed:\n${exportRun.stderr}`);
+    await shell.upload(`${ROOT}/tmp/darlings-closure.nar`, await readFile(exported), 0o600);
+    await shell.expectSuccess(
+      `mkdir -p ${ROOT}/nix/store && nix-store --store ${ROOT} --import < ${ROOT}/tmp/darlings-closure.nar > /dev/null && rm -f ${ROOT}/tmp/darlings-closure.nar`,
+      { timeoutMs: plan.timeouts.installMs, ...sig(signal) },
+    );
+    return system;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The password travels on stdin to mkpasswd in the guest; only its hash is written, to the file
+ * configuration.nix names in `hashedPasswordFile` (under /persist, 0600).
+ */
+async function setPassword(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void> {
+  const file = `${ROOT}${passwordFile(plan)}`;
+  const dir = file.slice(0, file.lastIndexOf('/'));
+  await shell.expectSuccess(
+    `umask 077 && mkdir -p ${sq(dir)} && chmod 0700 ${sq(dir)} && ` +
+      `mkpasswd -m sha-512 -s > ${sq(`${file}.tmp`)} && mv ${sq(`${file}.tmp`)} ${sq(file)}`,
+    { stdin: `${plan.user.password}\n`, timeoutMs: plan.timeouts.commandMs, ...sig(signal) },
+  );
+}
+
+function sig(signal?: AbortSignal): { signal?: AbortSignal } {
+  return signal ? { signal } : {};
+}
+
+/**
+ * The nixos guest.
+ *
+ * @example
+ * await nixosDriver.writeConfig(shell, plan); await nixosDriver.install(shell, plan);
+ */
+export const nixosDriver: GuestDriver = {
+  name: 'nixos',
+  configDir: CONFIG_DIR,
+  buildImage,
+  writeConfig,
+  install,
+  setPassword,
+  /** NixOS has every /etc entry the blog persists, under the same name. */
+  etcEntry: (name) => name,
+};

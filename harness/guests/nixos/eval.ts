@@ -1,0 +1,98 @@
+/**
+ * `darlings eval`: evaluate, without building, the target system of a Plan and the installer ISO
+ * with a given nixpkgs. Catches what only NixOS's module system sees (a second kernelPackages,
+ * postDeviceCommands under systemd stage 1, a typo in nixosExtraConfig) in seconds, on any host
+ * with Nix, instead of after a VM boot and an install.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CheckFailed } from '../../errors.ts';
+import type { Plan } from '../../scenario/plan.ts';
+import type { ConfigurationOptions } from './configuration.ts';
+import { nixosConfigFiles } from './files.ts';
+import { standInHardwareConfiguration } from './hardware.ts';
+import { isoNixPath } from './image.ts';
+import { nixErrorText, runNix } from './nix-tools.ts';
+
+/** Evaluation failed: the configuration is wrong. Carries nix's whole stderr and exit code. */
+export class NixEvalFailed extends CheckFailed {
+  override name = 'NixEvalFailed';
+  constructor(
+    message: string,
+    readonly attr: string,
+    readonly exitCode: number,
+    readonly nixStderr: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface EvalOptions extends ConfigurationOptions {
+  /** A nixpkgs tree; without it `<nixpkgs>` comes from NIX_PATH. Falls back to `plan.nixpkgs`. */
+  nixpkgs?: string;
+  signal?: AbortSignal;
+  onProgress?: (line: string) => void;
+  /** The installer's configuration (default images/nixos/iso.nix). */
+  isoConfig?: string;
+}
+
+export interface EvalResult {
+  /** `config.system.build.toplevel` of the target. */
+  toplevelDrv: string;
+  /** `config.system.build.isoImage` of the installer. */
+  isoDrv: string;
+  durationMs: number;
+}
+
+/**
+ * Evaluates the plan's system and the installer ISO; both .drv paths, or CheckFailed with nix's
+ * error text; HostError when Nix is missing.
+ *
+ * @example
+ * const { toplevelDrv, isoDrv } = await evalScenario(plan, { nixpkgs: '/work/nixpkgs-24.05' });
+ */
+export async function evalScenario(plan: Plan, options: EvalOptions = {}): Promise<EvalResult> {
+  const startedAt = Date.now();
+  const dir = await mkdtemp(join(tmpdir(), 'darlings-nixos-eval-'));
+  try {
+    const files = { ...nixosConfigFiles(plan, options), 'hardware-configuration.nix': standInHardwareConfiguration(plan) };
+    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text, { mode: 0o600 });
+    const nixpkgs = options.nixpkgs ?? plan.nixpkgs;
+    // Two evaluations of 1-2 GiB each; side by side they take the time of the longer one.
+    const [toplevelDrv, isoDrv] = await Promise.all([
+      instantiate(join(dir, 'configuration.nix'), 'config.system.build.toplevel', `system of ${plan.name}`, nixpkgs, options),
+      instantiate(options.isoConfig ?? isoNixPath(), 'config.system.build.isoImage', 'installer ISO', nixpkgs, options),
+    ]);
+    return { toplevelDrv, isoDrv, durationMs: Date.now() - startedAt };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** One `nix-instantiate '<nixpkgs/nixos>' -A attr`; the .drv path it prints. */
+async function instantiate(
+  config: string,
+  attr: string,
+  what: string,
+  nixpkgs: string | undefined,
+  options: EvalOptions,
+): Promise<string> {
+  const args = ['<nixpkgs/nixos>', '-A', attr, '-I', `nixos-config=${config}`];
+  if (nixpkgs) args.push('-I', `nixpkgs=${nixpkgs}`);
+  const result = await runNix('nix-instantiate', args, {
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  const drv = result.stdout.trim().split('\n').pop() ?? '';
+  if (result.exitCode !== 0 || !drv.endsWith('.drv')) {
+    throw new NixEvalFailed(
+      `nix-instantiate could not evaluate the ${what} (${attr}${nixpkgs ? `, nixpkgs ${nixpkgs}` : ''}):\n` +
+        nixErrorText(result.stderr),
+      attr,
+      result.exitCode,
+      result.stderr,
+    );
+  }
+  return drv;
+}

@@ -1,0 +1,11 @@
+export { nixosDriver, CONFIG_DIR } from './driver.ts';
+export { evalScenario, NixEvalFailed, type EvalOptions, type EvalResult } from './eval.ts';
+export { buildImage, isoNixPath, imagesDir, inputsHash, revisionOf, type NixosImageOptions } from './image.ts';
+export { configurationNix, CONFIG_IMPORTS, DEFAULT_STATE_VERSION, type ConfigurationOptions } from './configuration.ts';
+export { optinModule, cryptsetupUnit } from './optin.ts';
+export { builtinRollbackScript, rollbackScript, ROLLBACK_BEGIN, ROLLBACK_END } from './rollback.ts';
+export { mountsModule, standInHardwareConfiguration, hardwareProblems } from './hardware.ts';
+export { harnessModule, FW_CFG_SSH_KEY, SWITCHING_ROOT, READY_TARGET, HOSTKEY_PREFIX } from './harness-module.ts';
+export { nixosConfigFiles } from './files.ts';
+export { nixVersion, nixEnv, NIX_INSTALL_HINT } from './nix-tools.ts';
+export { persistMount, passwordFile, rootSubvolume } from './layout.ts';
