@@ -1,0 +1,23 @@
+/** The DESIGN.md checks, in report order. */
+import type { Check } from './check.ts';
+import { blankNotNested, canaryGone } from './rollback.ts';
+import { journalBoots, machineId, networkManager, persistFiles } from './persist.ts';
+import { btrfsLayout, mountOptions, rootEncrypted, swapActive } from './layout.ts';
+import { stateDrift } from './drift.ts';
+
+export const DESIGN_CHECKS: readonly Check[] = [
+  blankNotNested,
+  canaryGone,
+  persistFiles,
+  machineId,
+  journalBoots,
+  networkManager,
+  rootEncrypted,
+  btrfsLayout,
+  mountOptions,
+  swapActive,
+  stateDrift,
+];
+
+export type { Check, CheckContext, CheckOutcome } from './check.ts';
+export * from './parse.ts';

@@ -1,0 +1,38 @@
+/**
+ * What a procedure step gets: the plan, the guest's driver, the channels to the booted machine,
+ * a way to time nested steps, and the facts earlier steps recorded for later checks.
+ * Data moves one way: steps return facts; checks read them.
+ */
+import type { Plan } from '../scenario/plan.ts';
+import type { GuestDriver, GuestShell } from '../guests/guest.ts';
+import type { SerialConsole } from '../channels/serial.ts';
+
+/** What was true before the last reboot, for the checks after it. */
+export interface Facts {
+  canaryToken?: string;
+  machineId?: string;
+  bootId?: string;
+  /** sha256 of NetworkManager's secret_key before the reboot (undefined if it had none). */
+  nmSecretKeySha?: string;
+  nmConnections?: string[];
+  /** Paths written before the reboot and whether they should survive it. */
+  canaries?: { path: string; expect: 'gone' | 'kept' }[];
+  /** Files written into service state (the stand-in for docker/lxd). */
+  serviceFiles?: string[];
+  /** What the persist step did, for the report. */
+  persisted?: string[];
+}
+
+/** Times a nested step ("waiting for the passphrase prompt … 31.2 s"). */
+export type StepRunner = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+
+export interface StepContext {
+  plan: Plan;
+  driver: GuestDriver;
+  shell: GuestShell;
+  serial: SerialConsole;
+  step: StepRunner;
+  facts: Facts;
+  signal?: AbortSignal;
+  log: (message: string) => void;
+}

@@ -1,0 +1,76 @@
+/**
+ * On the first boot of the installed system: finish persisting the state the blog copies by
+ * hand once the system has run (NetworkManager's files), stand in for services' state, write
+ * the canaries, and record what the checks after the next reboot compare against.
+ */
+import { randomBytes } from 'node:crypto';
+import { shQuote } from '../channels/ssh.ts';
+import { persistPairs } from './persist-pairs.ts';
+import type { StepContext } from './context.ts';
+
+const NM_CONNECTION = 'darlings-wired';
+
+/** A NetworkManager keyfile, like the ones a person's Wi-Fi networks leave behind. */
+export function nmKeyfile(uuid: string): string {
+  return `[connection]\nid=${NM_CONNECTION}\nuuid=${uuid}\ntype=ethernet\nautoconnect=false\n\n[ethernet]\n\n[ipv4]\nmethod=auto\n\n[ipv6]\nmethod=ignore\n`;
+}
+
+/** The canary paths: one in / (must vanish) and one in each opted-in place (must stay). */
+export function canaryPaths(user: string): { path: string; expect: 'gone' | 'kept' }[] {
+  return [
+    { path: '/darlings-canary', expect: 'gone' },
+    { path: '/etc/darlings-canary', expect: 'gone' },
+    { path: '/persist/darlings-canary', expect: 'kept' },
+    { path: `/home/${user}/darlings-canary`, expect: 'kept' },
+    { path: '/var/log/darlings-canary', expect: 'kept' },
+  ];
+}
+
+export async function persistOnFirstBoot(ctx: StepContext): Promise<void> {
+  const run = (cmd: string) => ctx.shell.expectSuccess(cmd, { timeoutMs: ctx.plan.timeouts.commandMs, signal: ctx.signal });
+  await ctx.step('wait for NetworkManager', () =>
+    run(`for i in $(seq 120); do systemctl is-active -q NetworkManager && [ -e /var/lib/NetworkManager/secret_key ] && exit 0; sleep 1; done; systemctl status NetworkManager --no-pager; exit 1`),
+  );
+  await ctx.step('save a NetworkManager connection', async () => {
+    const uuid = (await run('cat /proc/sys/kernel/random/uuid')).trim();
+    await ctx.shell.upload(`/etc/NetworkManager/system-connections/${NM_CONNECTION}.nmconnection`, nmKeyfile(uuid), 0o600);
+    await ctx.shell.run('nmcli connection reload', { timeoutMs: ctx.plan.timeouts.commandMs });
+  });
+  for (const state of ctx.plan.serviceState) {
+    await ctx.step(`service state in ${state.path}`, async () => {
+      // A service would create its folder; through a dangling L link that means its target.
+      await run(`p=${shQuote(state.path)}; if [ -L "$p" ]; then mkdir -p "$(readlink "$p")"; else mkdir -p "$p"; fi`);
+      for (const f of state.files) await run(`head -c 4096 /dev/urandom | sha256sum > ${shQuote(`${state.path}/${f}`)}`);
+    });
+  }
+  const copied: string[] = [];
+  await ctx.step('copy state into /persist (the blog, after the first boot)', async () => {
+    for (const pair of persistPairs(ctx.plan.persist, (n) => ctx.driver.etcEntry(n))) {
+      const out = await run(
+        `l=${shQuote(pair.live)}; k=${shQuote(pair.kept)}; if [ -e "$l" ] && [ ! -L "$l" ] && [ ! -e "$k" ]; then mkdir -p "$(dirname "$k")" && cp -a "$l" "$k" && echo copied; fi; true`,
+      );
+      if (out.includes('copied')) copied.push(pair.live);
+    }
+  });
+  ctx.facts.persisted = [...(ctx.facts.persisted ?? []), ...copied];
+}
+
+export async function writeCanaries(ctx: StepContext): Promise<void> {
+  const run = (cmd: string) => ctx.shell.expectSuccess(cmd, { timeoutMs: ctx.plan.timeouts.commandMs, signal: ctx.signal });
+  const token = randomBytes(8).toString('hex');
+  const canaries = [...canaryPaths(ctx.plan.user.name), ...ctx.plan.canaries.extra];
+  await ctx.step('write canaries', async () => {
+    for (const c of canaries) await run(`mkdir -p "$(dirname ${shQuote(c.path)})" && echo ${token} > ${shQuote(c.path)}`);
+  });
+  await ctx.step('record machine-id, boot id and NetworkManager state', async () => {
+    ctx.facts.machineId = (await run('cat /etc/machine-id')).trim();
+    ctx.facts.bootId = (await run('cat /proc/sys/kernel/random/boot_id')).trim().replace(/-/g, '');
+    const key = await ctx.shell.run('sha256sum < /var/lib/NetworkManager/secret_key', { timeoutMs: ctx.plan.timeouts.commandMs });
+    ctx.facts.nmSecretKeySha = key.exitCode === 0 ? key.stdout.trim().split(/\s+/)[0] : undefined;
+    ctx.facts.nmConnections = (await run('ls /etc/NetworkManager/system-connections/ 2>/dev/null || true')).split('\n').filter(Boolean).sort();
+  });
+  ctx.facts.canaryToken = token;
+  ctx.facts.canaries = canaries;
+  ctx.facts.serviceFiles = ctx.plan.serviceState.flatMap((s) => s.files.map((f) => `${s.path}/${f}`));
+  await run('sync');
+}
