@@ -12,10 +12,13 @@ export type KeyPath = readonly (string | number)[];
 export interface SourceFile {
   file: string;
   data: unknown;
-  /** Line and column (1-based) of the node at `path`, or of its nearest ancestor that exists. */
-  locate(path: KeyPath): { line: number; column: number };
-  /** A `ScenarioError` at the node at `path`. */
-  error(message: string, path: KeyPath): ScenarioError;
+  /**
+   * Line and column (1-based) of the node at `path`, or of its nearest ancestor that exists;
+   * with `atKey`, of the last key itself rather than its value.
+   */
+  locate(path: KeyPath, atKey?: boolean): { line: number; column: number };
+  /** A `ScenarioError` at the node at `path` (at its key with `atKey`). */
+  error(message: string, path: KeyPath, atKey?: boolean): ScenarioError;
 }
 
 /**
@@ -31,26 +34,26 @@ export function parseSource(file: string, text: string): SourceFile {
     const message = first.message.split('\n')[0] ?? first.message;
     throw new ScenarioError(`Invalid YAML: ${message}`, file, line, col);
   }
-  const locate = (path: KeyPath) => {
-    const { line, col } = lineCounter.linePos(offsetOf(doc, path));
+  const locate = (path: KeyPath, atKey = false) => {
+    const { line, col } = lineCounter.linePos(offsetOf(doc, path, atKey));
     return { line, column: col };
   };
   return {
     file,
     data: doc.toJS({ maxAliasCount: 100 }),
     locate,
-    error(message, path) {
-      const { line, column } = locate(path);
+    error(message, path, atKey) {
+      const { line, column } = locate(path, atKey);
       return new ScenarioError(message, file, line, column);
     },
   };
 }
 
 /** Offset of the node at `path`; a missing key points at its parent, an empty value at its key. */
-function offsetOf(doc: Document, path: KeyPath): number {
+function offsetOf(doc: Document, path: KeyPath, atKey: boolean): number {
   let offset = doc.contents?.range?.[0] ?? 0;
   let node: unknown = doc.contents;
-  for (const key of path) {
+  for (const [index, key] of path.entries()) {
     if (!node || typeof node !== 'object' || !('items' in node)) break;
     const items = (node as { items: unknown[] }).items;
     let next: unknown;
@@ -65,7 +68,8 @@ function offsetOf(doc: Document, path: KeyPath): number {
     }
     const range = (next as Node | null)?.range;
     const empty = !next || (isScalar(next) && next.value === null && (next.source ?? '') === '');
-    const at = empty ? keyNode?.range?.[0] : range?.[0];
+    const last = index === path.length - 1;
+    const at = empty || (atKey && last) ? keyNode?.range?.[0] : range?.[0];
     if (at === undefined) break;
     offset = at;
     node = next;
@@ -96,7 +100,7 @@ export function pathText(path: KeyPath, root = 'the scenario'): string {
 
 /** How a value reads inside backticks in a message: short, one line. */
 export function showValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
+  if (value === undefined || value === null) return 'nothing';
   let shown: string;
   if (typeof value === 'string') shown = value;
   else if (value instanceof RegExp) shown = String(value);
@@ -118,34 +122,45 @@ export function issueToError(
   root: string,
   isSecret: (path: KeyPath) => boolean,
 ): ScenarioError {
-  const ordered = issues
-    .flatMap((issue) => flatten(issue, keyPath(issue.path), source.data))
-    .map((entry) => ({ ...entry, at: source.locate(entry.path) }))
+  const all = issues.flatMap((issue) => flatten(issue, keyPath(issue.path), source.data));
+  // A misspelt key also leaves a required key missing: report the misspelling.
+  const unknownIn = new Set(all.filter((e) => e.issue.code === 'unrecognized_keys').map((e) => e.path.join('\0')));
+  const ordered = all
+    .filter((e) => !(valueAt(source.data, e.path) === undefined && unknownIn.has(e.path.slice(0, -1).join('\0'))))
+    .map((entry) => ({ ...entry, at: locateIssue(source, entry) }))
     .sort((a, b) => a.at.line - b.at.line || a.at.column - b.at.column);
   const first = ordered[0];
   if (!first) return source.error(`Invalid ${root}`, []);
   const { issue, path } = first;
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0] ?? '';
-    return source.error(`Unknown key \`${key}\` in ${pathText(path, root)}; allowed: ${issue.message}`, [...path, key]);
+    return source.error(`Unknown key \`${key}\` in ${pathText(path, root)}; allowed: ${issue.message}`, [...path, key], true);
   }
   const value = valueAt(source.data, path);
-  const secret = isSecret(path) && typeof value === 'string' && value !== '';
+  const secret = isSecret(path) && value !== undefined && value !== null && value !== '';
   const got = secret ? 'a secret (not shown)' : showValue(value);
   const subject = path.length === 0 ? root : `\`${pathText(path, root)}\``;
   return source.error(`Expected ${subject} to be ${issue.message}, got ${got}`, path);
+}
+
+/** Where an issue is reported: an unknown key at the key itself, anything else at its value. */
+function locateIssue(source: SourceFile, { issue, path }: { issue: Issue; path: KeyPath }) {
+  if (issue.code === 'unrecognized_keys') return source.locate([...path, issue.keys[0] ?? ''], true);
+  return source.locate(path);
 }
 
 function keyPath(path: readonly PropertyKey[]): KeyPath {
   return path.filter((k): k is string | number => typeof k !== 'symbol');
 }
 
+const SHAPE_MISMATCH = new Set(['invalid_type', 'invalid_value', 'invalid_union']);
+
 /** A union's own issue, or the issues of the branch that matched the value's shape. */
 function flatten(issue: Issue, path: KeyPath, data: unknown): { issue: Issue; path: KeyPath }[] {
   if (issue.code !== 'invalid_union') return [{ issue, path }];
   const value = valueAt(data, path);
   if (value !== null && typeof value === 'object') {
-    const branch = issue.errors.find((errors) => !errors.some((e) => e.path.length === 0 && e.code === 'invalid_type'));
+    const branch = issue.errors.find((errors) => !errors.some((e) => e.path.length === 0 && SHAPE_MISMATCH.has(e.code)));
     if (branch) return branch.flatMap((e) => flatten(e, [...path, ...keyPath(e.path)], data));
   }
   return [{ issue, path }];
