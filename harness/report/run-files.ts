@@ -20,6 +20,12 @@ export abstract class RunFileReporter implements Reporter {
   readonly #infos = new Map<string, RunInfo>();
   readonly #written = new Set<RunResult>();
   readonly #pending: Promise<unknown>[] = [];
+  readonly #deferred: { result: RunResult; info?: RunInfo }[] = [];
+  /**
+   * False for reporters that read what others wrote (HTML reads results.json): they write in
+   * onEnd, which the multiplexer calls in order, after the JSON reporter's.
+   */
+  protected readonly writeAtRunEnd: boolean = true;
 
   constructor(options: FileReporterOptions = {}) {
     this.redactor = options.redactor ?? new Redactor();
@@ -32,10 +38,12 @@ export abstract class RunFileReporter implements Reporter {
     if (event.type === 'run-begin') this.#infos.set(event.run.runId, event.run);
     if (event.type !== 'run-end') return;
     const info = this.#infos.get(event.runId);
-    this.#start(event.result, info);
+    if (this.writeAtRunEnd) this.#start(event.result, info);
+    else this.#deferred.push({ result: event.result, info });
   }
 
   async onEnd(results: RunResult[]): Promise<void> {
+    for (const d of this.#deferred.splice(0)) this.#start(d.result, d.info);
     for (const r of results) if (!this.#written.has(r)) this.#start(r);
     const settled = await Promise.allSettled(this.#pending.splice(0));
     const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -48,6 +56,9 @@ export abstract class RunFileReporter implements Reporter {
     return result.outputDir ?? info?.outputDir;
   }
 
+  /** The folders this reporter wrote to (or tried), in run order. */
+  protected readonly dirs: string[] = [];
+
   #start(result: RunResult, info?: RunInfo): void {
     this.#written.add(result);
     const dir = this.dirOf(result, info);
@@ -55,6 +66,7 @@ export abstract class RunFileReporter implements Reporter {
       this.#track(Promise.reject(new Error(`${this.name}: run ${result.scenario} [${result.guest}] has no output folder`)));
       return;
     }
+    this.dirs.push(dir);
     const withKernel: RunResult = { ...result, kernel: result.kernel ?? info?.kernel, profile: result.profile ?? info?.profile };
     if (withKernel.kernel === undefined) delete withKernel.kernel;
     if (withKernel.profile === undefined) delete withKernel.profile;
