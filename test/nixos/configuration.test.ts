@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configurationNix } from '../../harness/guests/nixos/index.ts';
+import { configurationNix, extraModule } from '../../harness/guests/nixos/index.ts';
 import { blogXps13Plan, planWith } from './plan.ts';
 
 describe('configuration.nix', () => {
@@ -56,9 +56,12 @@ describe('configuration.nix', () => {
     expect(text).not.toContain(plan.user.password);
   });
 
-  it('appends nixosExtraConfig verbatim', () => {
-    const text = configurationNix(planWith({ nixosExtraConfig: 'virtualisation.docker.enable = true;' }));
-    expect(text).toContain('virtualisation.docker.enable = true;');
+  it('puts nixos.extraConfig verbatim in a module of its own, imported by configuration.nix', () => {
+    const plan = planWith({ nixosExtraConfig: 'virtualisation.docker.enable = true;' });
+    expect(configurationNix(plan)).toContain('./extra.nix');
+    expect(configurationNix(plan)).not.toContain('docker');
+    expect(extraModule(plan)).toContain('  virtualisation.docker.enable = true;');
+    expect(extraModule(blogXps13Plan())).toMatch(/\{\n\}\n$/);
   });
 
   it('quotes a hostname or user name that is not a Nix identifier', () => {

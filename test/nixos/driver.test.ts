@@ -31,13 +31,13 @@ describe('nixosDriver', () => {
     expect(nixosDriver.etcEntry('NetworkManager/system-connections')).toBe('NetworkManager/system-connections');
   });
 
-  it('writeConfig generates the hardware config, then uploads the four modules beside it', async () => {
+  it('writeConfig generates the hardware config, then uploads the modules beside it', async () => {
     const plan = blogXps13Plan();
     const { shell, commands, uploads } = recordingShell(standInHardwareConfiguration(plan));
     await nixosDriver.writeConfig(shell, plan);
     expect(commands[0]?.command).toBe('nixos-generate-config --root /mnt');
     expect(uploads.map((u) => u.path).sort()).toEqual(
-      ['configuration.nix', 'darlings.nix', 'mounts.nix', 'optin.nix'].map((f) => `/mnt/etc/nixos/${f}`),
+      ['configuration.nix', 'darlings.nix', 'extra.nix', 'mounts.nix', 'optin.nix'].map((f) => `/mnt/etc/nixos/${f}`),
     );
     expect(uploads.some((u) => u.path.endsWith('hardware-configuration.nix'))).toBe(false);
   });

@@ -3,16 +3,16 @@
  * them next to the generated hardware-configuration.nix; evaluation adds a stand-in for that.
  */
 import type { Plan } from '../../scenario/plan.ts';
-import { configurationNix, type ConfigurationOptions } from './configuration.ts';
+import { configurationNix, extraModule, type ConfigurationOptions } from './configuration.ts';
 import { harnessModule } from './harness-module.ts';
 import { mountsModule } from './hardware.ts';
 import { optinModule } from './optin.ts';
 
 /**
- * configuration.nix, mounts.nix, optin.nix and darlings.nix for `plan`.
+ * configuration.nix, mounts.nix, optin.nix, darlings.nix and extra.nix for `plan`.
  *
  * @example
- * Object.keys(nixosConfigFiles(plan)) // ['configuration.nix', 'mounts.nix', 'optin.nix', 'darlings.nix']
+ * Object.keys(nixosConfigFiles(plan)) // ['configuration.nix', 'mounts.nix', 'optin.nix', 'darlings.nix', 'extra.nix']
  */
 export function nixosConfigFiles(plan: Plan, options: ConfigurationOptions = {}): Record<string, string> {
   return {
@@ -20,5 +20,6 @@ export function nixosConfigFiles(plan: Plan, options: ConfigurationOptions = {})
     'mounts.nix': mountsModule(plan),
     'optin.nix': optinModule(plan),
     'darlings.nix': harnessModule(plan),
+    'extra.nix': extraModule(plan),
   };
 }

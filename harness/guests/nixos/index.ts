@@ -1,7 +1,7 @@
 export { nixosDriver, CONFIG_DIR } from './driver.ts';
 export { evalScenario, NixEvalFailed, type EvalOptions, type EvalResult } from './eval.ts';
 export { buildImage, isoNixPath, imagesDir, inputsHash, revisionOf, type NixosImageOptions } from './image.ts';
-export { configurationNix, CONFIG_IMPORTS, DEFAULT_STATE_VERSION, type ConfigurationOptions } from './configuration.ts';
+export { configurationNix, extraModule, CONFIG_IMPORTS, DEFAULT_STATE_VERSION, type ConfigurationOptions } from './configuration.ts';
 export { optinModule, cryptsetupUnit } from './optin.ts';
 export { builtinRollbackScript, rollbackScript, ROLLBACK_BEGIN, ROLLBACK_END } from './rollback.ts';
 export { mountsModule, standInHardwareConfiguration, hardwareProblems } from './hardware.ts';
