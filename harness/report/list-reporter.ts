@@ -54,12 +54,13 @@ export class ListReporter implements Reporter {
   #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: ListReporterOptions) {
+    // Explicit `??`: a caller passing `width: undefined` (stdout.columns off a TTY) gets the default.
     this.#o = {
-      color: false,
-      width: DEFAULT_WIDTH,
-      now: Date.now,
-      intervalMs: DEFAULT_INTERVAL_MS,
       ...options,
+      color: options.color ?? false,
+      width: options.width && options.width > 0 ? options.width : DEFAULT_WIDTH,
+      now: options.now ?? Date.now,
+      intervalMs: options.intervalMs ?? DEFAULT_INTERVAL_MS,
     };
     // Plain lines off a TTY mean no escape codes at all: log viewers and greps choke on them.
     if (!this.#o.isTTY) this.#o.color = false;
