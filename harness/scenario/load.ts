@@ -4,14 +4,14 @@
  * for reading files: nothing here starts a process.
  */
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { ScenarioError } from '../errors.ts';
 import * as D from './defaults.ts';
 import type { GuestName, Plan, PlanProfile, PlanRollback, PlanTimeouts } from './plan.ts';
 import { loadProfile, PROFILES_DIR } from './profile.ts';
 import { issueToError, parseSource, showValue, type KeyPath, type SourceFile } from './positions.ts';
+import { checkAcrossKeys, kernelChoices, resolveKernel, scenarioKernels } from './rules.ts';
 import { scenarioSchema, TIMEOUT_KEYS, type ScenarioInput } from './schema.ts';
-import { formatMiB } from './units.ts';
 
 /** A loaded, validated scenario: what `expandPlans` turns into Plans. */
 export interface Scenario {
@@ -46,8 +46,12 @@ export interface ExpandOptions {
   kernel?: string;
 }
 
-const SECRET_PATHS = ['luks.passphrase', 'luks.wrongPassphrases', 'user.password'];
-const isSecretPath = (path: KeyPath) => SECRET_PATHS.includes(path.slice(0, 2).join('.'));
+const SECRET_PATHS: readonly KeyPath[] = [['luks', 'passphrase'], ['luks', 'wrongPassphrases'], ['user', 'password']];
+/** A secret's key, anything inside it, or a mapping that holds one (`luks: "hunter2"`): never shown. */
+function isSecretPath(path: KeyPath): boolean {
+  if (path.length === 0) return false;
+  return SECRET_PATHS.some((secret) => secret.every((key, i) => i >= path.length || path[i] === key));
+}
 
 /**
  * Reads and validates a scenario file. Every problem is a `ScenarioError` at `file:line:col`.
@@ -59,7 +63,8 @@ export async function loadScenario(file: string, options: LoadOptions = {}): Pro
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ScenarioError(`Cannot read the scenario file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, path);
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ScenarioError(`Cannot read the scenario file (${code})`, path);
   }
   const source = parseSource(path, text);
   const parsed = scenarioSchema.safeParse(source.data);
@@ -83,8 +88,8 @@ export async function loadScenario(file: string, options: LoadOptions = {}): Pro
       : input.rollback === 'none'
         ? { kind: 'none' }
         : { kind: 'script', ...(await readScript(source, dir, input.rollback.script, ['rollback', 'script'])) };
-  const fsDiffScript =
-    input.fsDiff?.script === undefined ? undefined : await readScript(source, dir, input.fsDiff.script, ['fsDiff', 'script']);
+  const fsDiff = input.fsDiff?.script;
+  const fsDiffScript = fsDiff === undefined ? undefined : await readScript(source, dir, fsDiff, ['fsDiff', 'script']);
 
   return {
     name: input.name ?? basename(path).replace(/\.ya?ml$/, ''),
@@ -105,97 +110,9 @@ async function readScript(source: SourceFile, dir: string, name: string, at: Key
     return { path, source: await readFile(path, 'utf8') };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw source.error(
-      `Expected \`${at.join('.')}\` to name a readable file relative to the scenario, got ${showValue(name)} (${code} at ${path})`,
-      at,
-    );
+    const expected = `Expected \`${at.join('.')}\` to name a readable file relative to the scenario`;
+    throw source.error(`${expected}, got ${showValue(name)} (${code} at ${path})`, at);
   }
-}
-
-/** What the schema cannot see key by key. */
-function checkAcrossKeys(source: SourceFile, input: ScenarioInput): void {
-  const guests = input.guests;
-  const duplicate = guests.findIndex((g, i) => guests.indexOf(g) !== i);
-  if (duplicate >= 0) throw source.error(`Expected \`guests\` to list each guest once, got \`${guests[duplicate]}\` twice`, ['guests', duplicate]);
-
-  if (input.kernel !== undefined && input.kernels !== undefined) {
-    throw source.error('Expected either `kernel` or `kernels`, got both', ['kernel']);
-  }
-  const kernels = input.kernels ?? (input.kernel ? [input.kernel] : [...D.DEFAULT_KERNELS]);
-  const kernelAt: KeyPath = input.kernels ? ['kernels'] : input.kernel ? ['kernel'] : [];
-  kernels.forEach((kernel, i) => {
-    if (!guests.some((g) => resolveKernel(g, kernel))) {
-      const at = input.kernels ? ['kernels', i] : kernelAt;
-      throw source.error(`Expected \`${input.kernels ? `kernels[${i}]` : 'kernel'}\` to be a kernel of ${guests.map(kernelChoices).join('; ')}, got \`${kernel}\``, at);
-    }
-  });
-  for (const guest of guests) {
-    if (!kernels.some((k) => resolveKernel(guest, k))) {
-      throw source.error(`Expected \`${input.kernels ? 'kernels' : 'kernel'}\` to name a kernel for ${kernelChoices(guest)}, got ${showValue(kernels)}`, kernelAt);
-    }
-  }
-
-  if (!guests.includes('nixos')) {
-    if (input.initrd === 'systemd') {
-      throw source.error(`Expected \`initrd\` to be \`scripted\` or absent: \`systemd\` applies to the nixos guest only, and this scenario runs on ${guests.join(', ')}`, ['initrd']);
-    }
-    if (input.nixos !== undefined) {
-      throw source.error(`Expected no \`nixos\` settings: they apply to the nixos guest only, and this scenario runs on ${guests.join(', ')}`, ['nixos']);
-    }
-  }
-
-  const diskMiB = input.disk?.size ?? D.DEFAULT_DISK.sizeMiB;
-  const espMiB = input.partitions?.esp ?? D.DEFAULT_PARTITIONS.espMiB;
-  const swapMiB = input.partitions?.swap ?? D.DEFAULT_PARTITIONS.swapMiB;
-  const needMiB = espMiB + swapMiB + D.MIN_BTRFS_MIB + D.PARTITION_TABLE_OVERHEAD_MIB;
-  if (needMiB > diskMiB) {
-    throw source.error(
-      `Partitions need ${formatMiB(needMiB)} (ESP ${formatMiB(espMiB)}, swap ${formatMiB(swapMiB)}, at least ${formatMiB(D.MIN_BTRFS_MIB)} for btrfs and ${D.PARTITION_TABLE_OVERHEAD_MIB} MiB for the partition table) but the disk is ${formatMiB(diskMiB)}`,
-      input.partitions ? ['partitions'] : ['disk', 'size'],
-    );
-  }
-
-  const passphrase = input.luks?.passphrase ?? D.DEFAULT_LUKS.passphrase;
-  input.luks?.wrongPassphrases?.forEach((wrong, i) => {
-    if (wrong === passphrase) {
-      throw source.error(`Expected \`luks.wrongPassphrases[${i}]\` to differ from \`luks.passphrase\`, got the same secret`, ['luks', 'wrongPassphrases', i]);
-    }
-  });
-
-  const subvolumes = input.btrfs?.subvolumes;
-  if (subvolumes) {
-    if (!subvolumes.some((s) => s.mountPoint === '/')) {
-      throw source.error('Expected `btrfs.subvolumes` to mount one subvolume at `/`, got none', ['btrfs', 'subvolumes']);
-    }
-    subvolumes.forEach((s, i) => {
-      if (subvolumes.findIndex((t) => t.name === s.name || t.mountPoint === s.mountPoint) !== i) {
-        throw source.error(`Expected \`btrfs.subvolumes[${i}]\` to have its own name and mount point, got \`${s.name}\` at \`${s.mountPoint}\` again`, ['btrfs', 'subvolumes', i]);
-      }
-    });
-  }
-  const blank = input.btrfs?.blankSnapshot;
-  if (blank !== undefined && (subvolumes ?? D.DEFAULT_SUBVOLUMES).some((s) => s.name === blank)) {
-    throw source.error(`Expected \`btrfs.blankSnapshot\` to differ from every subvolume's name, got \`${blank}\``, ['btrfs', 'blankSnapshot']);
-  }
-
-  const expected = input.expect?.failures ?? [];
-  input.skip?.forEach((skip, i) => {
-    if (expected.includes(skip.check)) {
-      throw source.error(`Expected \`skip[${i}].check\` to be a check not in \`expect.failures\`, got \`${skip.check}\``, ['skip', i, 'check']);
-    }
-  });
-}
-
-/** The guest's name for `kernel`, or undefined when the guest has no such kernel. */
-function resolveKernel(guest: GuestName, kernel: string): string | undefined {
-  const known = D.KERNELS[guest];
-  if (known.names.includes(kernel)) return kernel;
-  return known.aliases[kernel];
-}
-
-function kernelChoices(guest: GuestName): string {
-  const known = D.KERNELS[guest];
-  return `${guest} (${[...known.names, ...Object.keys(known.aliases)].join(', ')})`;
 }
 
 /**
@@ -213,22 +130,28 @@ export function expandPlans(scenario: Scenario, options: ExpandOptions = {}): Pl
   let guests: GuestName[] = input.guests;
   if (options.guest !== undefined) {
     const chosen = guests.find((g) => g === options.guest);
-    if (!chosen) throw fail(`Guest \`${options.guest}\` is not one this scenario runs on; allowed: ${guests.join(', ')}`, ['guests']);
+    if (!chosen) {
+      throw fail(`Guest \`${options.guest}\` is not one this scenario runs on; allowed: ${guests.join(', ')}`, ['guests']);
+    }
     guests = [chosen];
   }
 
   const profile = pickProfile(scenario, options.profile);
   const scale = options.timeoutScale ?? 1;
-  if (!Number.isFinite(scale) || scale <= 0) throw new ScenarioError(`Expected \`timeoutScale\` to be a positive number, got \`${scale}\``);
+  if (!Number.isFinite(scale) || scale <= 0) {
+    throw new ScenarioError(`Expected \`timeoutScale\` to be a positive number, got \`${scale}\``);
+  }
 
-  const kernels = options.kernel !== undefined ? [options.kernel] : (input.kernels ?? (input.kernel ? [input.kernel] : [...D.DEFAULT_KERNELS]));
+  const kernels = options.kernel !== undefined ? [options.kernel] : scenarioKernels(input);
   if (options.kernel !== undefined && !guests.some((g) => resolveKernel(g, options.kernel ?? ''))) {
-    throw new ScenarioError(`Kernel \`${options.kernel}\` is not one these guests have; allowed: ${guests.map(kernelChoices).join('; ')}`);
+    const allowed = guests.map(kernelChoices).join('; ');
+    throw new ScenarioError(`Kernel \`${options.kernel}\` is not one these guests have; allowed: ${allowed}`);
   }
 
   const plans: Plan[] = [];
   for (const guest of guests) {
-    const names = [...new Set(kernels.map((k) => resolveKernel(guest, k)).filter((k): k is string => k !== undefined))];
+    const resolved = kernels.map((k) => resolveKernel(guest, k)).filter((k): k is string => k !== undefined);
+    const names = [...new Set(resolved)];
     for (const kernel of names) plans.push(buildPlan(scenario, guest, kernel, profile, scale));
   }
   return plans;
@@ -238,7 +161,9 @@ function pickProfile(scenario: Scenario, override: string | PlanProfile | undefi
   if (override !== undefined && typeof override !== 'string') return override;
   const name = override ?? scenario.profileName;
   const profile = scenario.profiles[name];
-  if (!profile) throw new ScenarioError(`Profile \`${name}\` was not loaded; pass it as \`profile\` to loadScenario`);
+  if (!profile) {
+    throw new ScenarioError(`Profile \`${name}\` was not loaded; pass it as \`profile\` to loadScenario`);
+  }
   return profile;
 }
 
@@ -251,11 +176,15 @@ function buildPlan(scenario: Scenario, guest: GuestName, kernel: string, profile
     iterTimeMs: input.luks?.iterTimeMs ?? D.DEFAULT_LUKS.iterTimeMs,
     mapping: input.luks?.mapping ?? D.DEFAULT_LUKS.mapping,
   };
-  const user = { name: input.user?.name ?? D.DEFAULT_USER.name, password: input.user?.password ?? D.DEFAULT_USER.password };
+  const user = {
+    name: input.user?.name ?? D.DEFAULT_USER.name,
+    password: input.user?.password ?? D.DEFAULT_USER.password,
+  };
   const timeouts = Object.fromEntries(
     TIMEOUT_KEYS.map((key) => [key, Math.round((input.timeouts?.[key] ?? D.DEFAULT_TIMEOUTS[key]) * scale)]),
   ) as unknown as PlanTimeouts;
   const nixpkgs = input.nixos?.nixpkgs;
+  const from = input.from?.split('@')[0];
 
   return {
     name: scenario.name,
@@ -306,9 +235,9 @@ function buildPlan(scenario: Scenario, guest: GuestName, kernel: string, profile
       bootMedium: input.vm?.bootMedium ?? D.DEFAULT_VM.bootMedium,
     },
     profile,
-    ...(input.from !== undefined && { from: { scenario: input.from.split('@')[0] ?? '', checkpoint: 'installed' as const } }),
+    ...(from !== undefined && { from: { scenario: from, checkpoint: 'installed' as const } }),
     offlineInstall: input.nixos?.offlineInstall ?? false,
-    ...(nixpkgs !== undefined && { nixpkgs: /^\.\.?\//.test(nixpkgs) && !isAbsolute(nixpkgs) ? resolve(dirname(scenario.file), nixpkgs) : nixpkgs }),
+    ...(nixpkgs !== undefined && { nixpkgs: /^\.\.?\//.test(nixpkgs) ? resolve(dirname(scenario.file), nixpkgs) : nixpkgs }),
     secrets: [...new Set([luks.passphrase, ...luks.wrongPassphrases, user.password])],
   };
 }
@@ -320,7 +249,8 @@ function buildPlan(scenario: Scenario, guest: GuestName, kernel: string, profile
  */
 export function persistFor(input: Pick<ScenarioInput, 'persist' | 'extraPersist'>): Plan['persist'] {
   const etc = { ...(input.persist?.etc ?? D.DEFAULT_PERSIST_ETC), ...(input.extraPersist?.etc ?? {}) };
-  const tmpfiles = [...new Set([...(input.persist?.tmpfiles ?? D.DEFAULT_PERSIST_TMPFILES), ...(input.extraPersist?.tmpfiles ?? [])])];
+  const rules = [...(input.persist?.tmpfiles ?? D.DEFAULT_PERSIST_TMPFILES), ...(input.extraPersist?.tmpfiles ?? [])];
+  const tmpfiles = [...new Set(rules)];
   const copy = [
     ...Object.keys(etc).map((name) => `/etc/${name.replace(/\/+$/, '')}`),
     ...tmpfiles.flatMap((rule) => {

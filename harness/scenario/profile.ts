@@ -52,7 +52,9 @@ export async function loadProfile(
   const smbios: PlanProfile['smbios'] = {};
   for (const type of ['type0', 'type1', 'type2'] as const) {
     const fields = input.smbios?.[type];
-    if (fields) smbios[type] = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Record<string, string>;
+    if (!fields) continue;
+    const set = Object.entries(fields).filter((entry): entry is [string, string] => entry[1] !== undefined);
+    smbios[type] = Object.fromEntries(set);
   }
   return {
     name,

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { ALL_KERNEL_NAMES } from './defaults.ts';
 import { CHECK_ID_PREFIXES, KNOWN_CHECK_IDS, isCheckId } from './checkIds.ts';
 import { parseSizeMiB } from './units.ts';
-import { GUEST_NAMES } from './plan.ts';
+import { GUEST_NAMES, type GuestName } from './plan.ts';
 
 /** A strict mapping whose unknown-key error lists the keys it allows. */
 export function strict<T extends z.ZodRawShape>(shape: T) {
@@ -94,10 +94,12 @@ export const TIMEOUT_KEYS = [
   'shutdownMs',
 ] as const;
 
+const GUEST_CHOICES = ['debian', 'nixos'] as const satisfies readonly GuestName[];
+
 export const scenarioSchema = strict({
   name: slug.optional(),
   description: z.string({ error: 'a string' }).optional(),
-  guests: list(oneOf(GUEST_NAMES as unknown as readonly ['debian', 'nixos']), `a list of guests (${GUEST_NAMES.join(', ')})`).min(1, {
+  guests: list(oneOf(GUEST_CHOICES), `a list of guests (${GUEST_NAMES.join(', ')})`).min(1, {
     error: `a non-empty list of guests (${GUEST_NAMES.join(', ')})`,
   }),
   profile: slug.optional(),
@@ -175,7 +177,8 @@ export type ScenarioInput = z.output<typeof scenarioSchema>;
 
 const smbiosField = text('a single-line string (quote numbers)', (s) => !/[\n\0]/.test(s));
 function smbiosType<const K extends readonly string[]>(keys: K) {
-  return strict(Object.fromEntries(keys.map((k) => [k, smbiosField.optional()])) as Record<K[number], z.ZodOptional<typeof smbiosField>>);
+  const shape = Object.fromEntries(keys.map((k) => [k, smbiosField.optional()]));
+  return strict(shape as Record<K[number], z.ZodOptional<typeof smbiosField>>);
 }
 
 /** A hardware profile: what QEMU can make the guest see of a real machine, and what it cannot. */

@@ -30,7 +30,9 @@ export function planId(plan: Pick<Plan, 'name' | 'guest' | 'kernel'>): string {
  * @example shard(['a', 'b', 'c', 'd', 'e'], 2, 2) // ['d', 'e']
  */
 export function shard<T>(items: readonly T[], index: number, total: number): T[] {
-  if (!Number.isInteger(total) || total < 1) throw new ScenarioError(`Expected the shard count to be a positive integer, got \`${total}\``);
+  if (!Number.isInteger(total) || total < 1) {
+    throw new ScenarioError(`Expected the shard count to be a positive integer, got \`${total}\``);
+  }
   if (!Number.isInteger(index) || index < 1 || index > total) {
     throw new ScenarioError(`Expected the shard index to be an integer from 1 to ${total}, got \`${index}\``);
   }
@@ -64,7 +66,8 @@ export function grep(plans: readonly Plan[], pattern: string | RegExp): Plan[] {
   try {
     re = typeof pattern === 'string' ? new RegExp(pattern) : new RegExp(pattern.source, pattern.flags.replace('g', ''));
   } catch (error) {
-    throw new ScenarioError(`Expected \`--grep\` to be a valid regular expression, got \`${String(pattern)}\` (${(error as Error).message})`);
+    const why = (error as Error).message;
+    throw new ScenarioError(`Expected \`--grep\` to be a valid regular expression, got \`${String(pattern)}\` (${why})`);
   }
   return plans.filter((plan) => re.test(planId(plan)));
 }

@@ -56,6 +56,7 @@ const CASES: [string, string, string][] = [
   ['empty-passphrase.yaml', '3:15', 'Expected `luks.passphrase` to be a non-empty string, got ``'],
   ['empty-password.yaml', '4:3', 'Expected `user.password` to be a non-empty string, got nothing'],
   ['secret-wrong-type.yaml', '3:15', 'Expected `luks.passphrase` to be a non-empty string, got a secret (not shown)'],
+  ['secret-in-wrong-place.yaml', '2:7', 'Expected `luks` to be a mapping, got a secret (not shown)'],
   ['wrong-passphrase-is-right-one.yaml', '4:35', 'Expected `luks.wrongPassphrases[1]` to differ from `luks.passphrase`'],
   ['missing-guests.yaml', '2:1', 'Expected `guests` to be a list of guests (debian, nixos), got nothing'],
   ['empty-guests.yaml', '1:9', 'Expected `guests` to be a non-empty list of guests (debian, nixos), got `[]`'],

@@ -1,0 +1,142 @@
+/**
+ * What the schema cannot see key by key: guests and their kernels, guest-only options, partitions
+ * that must fit the disk, secrets that must differ, a btrfs layout with a root. Each failure is one
+ * `ScenarioError` at the key it is about.
+ */
+import * as D from './defaults.ts';
+import type { GuestName } from './plan.ts';
+import { showValue, type KeyPath, type SourceFile } from './positions.ts';
+import type { ScenarioInput } from './schema.ts';
+import { formatMiB } from './units.ts';
+
+/**
+ * The guest's own name for a kernel (`default` on debian is `bookworm`), or undefined.
+ * @example resolveKernel('debian', 'latest') // 'backports'
+ */
+export function resolveKernel(guest: GuestName, kernel: string): string | undefined {
+  const known = D.KERNELS[guest];
+  if (known.names.includes(kernel)) return kernel;
+  return known.aliases[kernel];
+}
+
+/** `nixos (default, latest)`, for messages. */
+export function kernelChoices(guest: GuestName): string {
+  const known = D.KERNELS[guest];
+  return `${guest} (${[...known.names, ...Object.keys(known.aliases)].join(', ')})`;
+}
+
+/** The kernels a scenario lists, from `kernels:`, `kernel:` or the default. */
+export function scenarioKernels(input: Pick<ScenarioInput, 'kernel' | 'kernels'>): string[] {
+  return input.kernels ?? (input.kernel ? [input.kernel] : [...D.DEFAULT_KERNELS]);
+}
+
+/** Throws the first cross-key problem of a schema-valid scenario. */
+export function checkAcrossKeys(source: SourceFile, input: ScenarioInput): void {
+  checkGuests(source, input);
+  checkKernels(source, input);
+  checkPartitions(source, input);
+  checkSecrets(source, input);
+  checkBtrfs(source, input);
+  checkExpectations(source, input);
+}
+
+function checkGuests(source: SourceFile, { guests, initrd, nixos }: ScenarioInput): void {
+  const twice = guests.findIndex((g, i) => guests.indexOf(g) !== i);
+  if (twice >= 0) {
+    throw source.error(`Expected \`guests\` to list each guest once, got \`${guests[twice]}\` twice`, ['guests', twice]);
+  }
+  if (guests.includes('nixos')) return;
+  const runsOn = `this scenario runs on ${guests.join(', ')}`;
+  if (initrd === 'systemd') {
+    throw source.error(
+      `Expected \`initrd\` to be \`scripted\` or absent: \`systemd\` applies to the nixos guest only, and ${runsOn}`,
+      ['initrd'],
+    );
+  }
+  if (nixos !== undefined) {
+    throw source.error(`Expected no \`nixos\` settings: they apply to the nixos guest only, and ${runsOn}`, ['nixos']);
+  }
+}
+
+/** Every listed kernel must exist for some guest, and every guest must get a kernel. */
+function checkKernels(source: SourceFile, input: ScenarioInput): void {
+  if (input.kernel !== undefined && input.kernels !== undefined) {
+    throw source.error('Expected either `kernel` or `kernels`, got both', ['kernel']);
+  }
+  const kernels = scenarioKernels(input);
+  const key = input.kernels ? 'kernels' : 'kernel';
+  const keyAt: KeyPath = input.kernels || input.kernel ? [key] : [];
+  kernels.forEach((kernel, i) => {
+    if (input.guests.some((g) => resolveKernel(g, kernel))) return;
+    const name = input.kernels ? `kernels[${i}]` : 'kernel';
+    const choices = input.guests.map(kernelChoices).join('; ');
+    const at = input.kernels ? ['kernels', i] : keyAt;
+    throw source.error(`Expected \`${name}\` to be a kernel of ${choices}, got \`${kernel}\``, at);
+  });
+  for (const guest of input.guests) {
+    if (kernels.some((k) => resolveKernel(guest, k))) continue;
+    throw source.error(`Expected \`${key}\` to name a kernel for ${kernelChoices(guest)}, got ${showValue(kernels)}`, keyAt);
+  }
+}
+
+/** p1 ESP + p2 swap + p3 LUKS/btrfs (at least `MIN_BTRFS_MIB`) + the partition table. */
+function checkPartitions(source: SourceFile, input: ScenarioInput): void {
+  const diskMiB = input.disk?.size ?? D.DEFAULT_DISK.sizeMiB;
+  const espMiB = input.partitions?.esp ?? D.DEFAULT_PARTITIONS.espMiB;
+  const swapMiB = input.partitions?.swap ?? D.DEFAULT_PARTITIONS.swapMiB;
+  const needMiB = espMiB + swapMiB + D.MIN_BTRFS_MIB + D.PARTITION_TABLE_OVERHEAD_MIB;
+  if (needMiB <= diskMiB) return;
+  const parts =
+    `ESP ${formatMiB(espMiB)}, swap ${formatMiB(swapMiB)}, at least ${formatMiB(D.MIN_BTRFS_MIB)} for btrfs ` +
+    `and ${D.PARTITION_TABLE_OVERHEAD_MIB} MiB for the partition table`;
+  throw source.error(
+    `Partitions need ${formatMiB(needMiB)} (${parts}) but the disk is ${formatMiB(diskMiB)}`,
+    input.partitions ? ['partitions'] : ['disk', 'size'],
+  );
+}
+
+/** A "wrong" passphrase equal to the right one would unlock the disk and break the scenario. */
+function checkSecrets(source: SourceFile, input: ScenarioInput): void {
+  const passphrase = input.luks?.passphrase ?? D.DEFAULT_LUKS.passphrase;
+  input.luks?.wrongPassphrases?.forEach((wrong, i) => {
+    if (wrong !== passphrase) return;
+    throw source.error(
+      `Expected \`luks.wrongPassphrases[${i}]\` to differ from \`luks.passphrase\`, got the same secret`,
+      ['luks', 'wrongPassphrases', i],
+    );
+  });
+}
+
+function checkBtrfs(source: SourceFile, input: ScenarioInput): void {
+  const subvolumes = input.btrfs?.subvolumes;
+  if (subvolumes && !subvolumes.some((s) => s.mountPoint === '/')) {
+    throw source.error('Expected `btrfs.subvolumes` to mount one subvolume at `/`, got none', ['btrfs', 'subvolumes']);
+  }
+  subvolumes?.forEach((s, i) => {
+    if (subvolumes.findIndex((t) => t.name === s.name || t.mountPoint === s.mountPoint) === i) return;
+    throw source.error(
+      `Expected \`btrfs.subvolumes[${i}]\` to have its own name and mount point, got \`${s.name}\` at \`${s.mountPoint}\` again`,
+      ['btrfs', 'subvolumes', i],
+    );
+  });
+  const blank = input.btrfs?.blankSnapshot;
+  if (blank !== undefined && (subvolumes ?? D.DEFAULT_SUBVOLUMES).some((s) => s.name === blank)) {
+    throw source.error(`Expected \`btrfs.blankSnapshot\` to differ from every subvolume's name, got \`${blank}\``, [
+      'btrfs',
+      'blankSnapshot',
+    ]);
+  }
+}
+
+/** A skipped check cannot also be expected to fail. */
+function checkExpectations(source: SourceFile, input: ScenarioInput): void {
+  const expected = input.expect?.failures ?? [];
+  input.skip?.forEach((skip, i) => {
+    if (!expected.includes(skip.check)) return;
+    throw source.error(`Expected \`skip[${i}].check\` to be a check not in \`expect.failures\`, got \`${skip.check}\``, [
+      'skip',
+      i,
+      'check',
+    ]);
+  });
+}
