@@ -87,7 +87,7 @@ export function timeline(r: RunResult): string {
     return `<${tag} class="bar ${cls}" style="left:${left.toFixed(3)}%;width:${width.toFixed(3)}%" title="${esc(title)}"></${end}><span class="bar-t" style="${labelPos}">${esc(text)}</span>`;
   };
   const row = (label: string, sub: string, track: string, cls = ''): string =>
-    `<div class="tl-row ${cls}"><div class="tl-lab" title="${esc(label.replace(/<[^>]*>/g, ''))}">${label}<span>${esc(sub)}</span></div><div class="tl-track" ${grid}>${track}</div></div>`;
+    `<div class="tl-row ${cls}"><div class="tl-lab" title="${esc(label.replace(/<[^>]*>/g, ''))}"><span class="nm">${label}</span><span class="d">${esc(sub)}</span></div><div class="tl-track" ${grid}>${track}</div></div>`;
 
   const bootRows = boots.map((b, i) => {
     const end = boots[i + 1]?.startMs ?? total;

@@ -38,8 +38,9 @@ h2 { margin:0 0 12px; font-size:17px; } h2 small { color:var(--dim); font-weight
 .tl { --lab:270px; }
 .tl-row { display:grid; grid-template-columns:var(--lab) 1fr; align-items:center; min-height:24px; }
 .tl-row:not(.tl-axis):hover { background:#f6f8fa; }
-.tl-lab { padding-right:12px; white-space:nowrap; overflow:hidden; text-overflow:ellipsis; display:flex; gap:6px; align-items:baseline; }
-.tl-lab span { margin-left:auto; color:var(--dim); font-size:12px; font-variant-numeric:tabular-nums; }
+.tl-lab { padding-right:12px; white-space:nowrap; display:flex; gap:8px; align-items:baseline; min-width:0; }
+.tl-lab .nm { overflow:hidden; text-overflow:ellipsis; min-width:0; }
+.tl-lab .d { margin-left:auto; flex:none; color:var(--dim); font-size:12px; font-variant-numeric:tabular-nums; }
 .tl-track { position:relative; height:24px; background-image:repeating-linear-gradient(to right,#eaecf0 0 1px,transparent 1px var(--tick,10%)); }
 .tl-axis .tl-track { background:none; height:20px; border-bottom:1px solid var(--line); }
 .tick { position:absolute; bottom:2px; font-size:11px; color:var(--dim); transform:translateX(-50%); font-variant-numeric:tabular-nums; }
