@@ -3,7 +3,20 @@
  * error text is the phrase after "Expected `key` to be …": `positions.ts` builds the sentence
  * with the key and the value the file has. For an unknown key, the text is the allowed keys.
  * Checks that span keys (partitions fit the disk, guest-only options, files that must exist) are in
- * `load.ts`, where the file is at hand.
+ * `rules.ts` and `load.ts`, where the whole file is at hand.
+ *
+ * @example
+ * ```yaml
+ * guests: [debian, nixos]            # the only required key
+ * profile: xps13-7390                # images/profiles/<name>.yaml (default generic)
+ * kernels: [default, latest]         # or kernel: latest; debian also bookworm | backports
+ * disk: { size: 4GiB }               # sizes in MiB, GiB or TiB
+ * partitions: { esp: 512MiB, swap: 256MiB }
+ * luks: { passphrase: correct horse battery staple, wrongPassphrases: [nope], pbkdf: pbkdf2 }
+ * rollback: { script: ./my-rollback.sh }   # or builtin | none
+ * extraPersist: { tmpfiles: ['L /var/lib/docker - - - - /persist/var/lib/docker'] }
+ * expect: { failures: [rollback.canary-gone] }
+ * ```
  */
 import { z } from 'zod';
 import { ALL_KERNEL_NAMES } from './defaults.ts';

@@ -178,6 +178,42 @@ describe('expandPlans', () => {
     expect(plan?.offlineInstall).toBe(true);
   });
 
+  it('maps every optional section onto the Plan', async () => {
+    await writeFile(join(dir, 'my-fs-diff.sh'), '#!/bin/sh\n');
+    const s = await scenario(
+      'everything',
+      [
+        'guests: [debian]',
+        'fsDiff: { script: ./my-fs-diff.sh, allow: ["^/etc/docker/key\\\\.json$"] }',
+        'kernelLog: { deny: ["BUG:"], allow: ["nvme.*APST"] }',
+        'canaries: [{ path: /root/c1 }, { path: /persist/c2, expect: kept }]',
+        'serviceState: [{ path: /var/lib/docker, files: [image.db] }, { path: /var/lib/lxd }]',
+        'expect: { failures: [power-cut.fs-intact] }',
+        'skip: [{ check: swap.active, reason: no swap under test }]',
+        'vm: { bootMedium: cdrom }',
+        'luks: { pbkdf: argon2id, iterTimeMs: 2000, mapping: cryptroot }',
+        'partitions: { espLabel: ESP }',
+      ].join('\n'),
+    );
+    const [plan] = expandPlans(s);
+    expect(plan?.fsDiff.script).toEqual({ path: join(dir, 'my-fs-diff.sh'), source: '#!/bin/sh\n' });
+    expect(plan?.fsDiff.allow.at(-1)).toBe('^/etc/docker/key\\.json$');
+    expect(plan?.kernelLog).toEqual({ deny: ['BUG:'], allow: ['nvme.*APST'] });
+    expect(plan?.canaries.extra).toEqual([
+      { path: '/root/c1', expect: 'gone' },
+      { path: '/persist/c2', expect: 'kept' },
+    ]);
+    expect(plan?.serviceState).toEqual([
+      { path: '/var/lib/docker', files: ['image.db'] },
+      { path: '/var/lib/lxd', files: [] },
+    ]);
+    expect(plan?.expectedFailures).toEqual(['power-cut.fs-intact']);
+    expect(plan?.skipChecks).toEqual([{ id: 'swap.active', reason: 'no swap under test' }]);
+    expect(plan?.vm.bootMedium).toBe('cdrom');
+    expect(plan?.luks).toMatchObject({ pbkdf: 'argon2id', iterTimeMs: 2000, mapping: 'cryptroot' });
+    expect(plan?.partitions.espLabel).toBe('ESP');
+  });
+
   it('gives the debian plan of a two-guest scenario the scripted initrd', async () => {
     const s = await scenario('two-initrd', 'guests: [debian, nixos]\ninitrd: systemd\n');
     expect(expandPlans(s).map((p) => `${p.guest}:${p.initrd}`)).toEqual(['debian:scripted', 'nixos:systemd']);
