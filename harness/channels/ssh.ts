@@ -116,15 +116,12 @@ export class SshChannel implements GuestShell {
         options.signal?.addEventListener('abort', onAbort, { once: true });
         stream.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
         stream.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+        // Output can trail the exit status, so the result is settled on close, with exit's code.
+        let exitCode = 255;
         stream.on('exit', (code: number | null, signal?: string) => {
-          // Output can trail the exit status; wait for close, with exit's code.
-          stream.once('close', () =>
-            finish(() => resolve({ exitCode: code ?? (signal ? 128 : 255), stdout, stderr, durationMs: Date.now() - started })),
-          );
+          exitCode = code ?? (signal ? 128 : 255);
         });
-        stream.on('close', () =>
-          finish(() => resolve({ exitCode: 255, stdout, stderr, durationMs: Date.now() - started })),
-        );
+        stream.on('close', () => finish(() => resolve({ exitCode, stdout, stderr, durationMs: Date.now() - started })));
         if (options.stdin !== undefined) stream.end(options.stdin);
         else stream.end();
       });

@@ -83,6 +83,8 @@ export class ListReporter implements Reporter {
         run.phase = e.phase;
         run.phaseAt = e.at;
         run.steps = [];
+        // Off a TTY there is no spinner: say what started, so a hang in a CI log shows where.
+        if (!this.#o.isTTY) this.#print(`${tag} ${e.phase} …`);
         break;
       case 'phase-end': {
         run.phase = undefined;

@@ -2,7 +2,8 @@
  * KVM when /dev/kvm is usable, TCG otherwise, and a sentence saying which and why: a run that
  * silently falls back to emulation is 10-50x slower and people should know.
  */
-import { access, constants } from 'node:fs/promises';
+import { access, constants, readFile } from 'node:fs/promises';
+import { execa } from 'execa';
 import { HostError } from '../errors.ts';
 
 export type AccelChoice = 'auto' | 'kvm' | 'tcg';
@@ -12,11 +13,26 @@ export interface Accel {
   note: string;
 }
 
-export async function kvmUsable(device = '/dev/kvm'): Promise<boolean> {
-  return access(device, constants.R_OK | constants.W_OK).then(
-    () => true,
-    () => false,
-  );
+let probed: Promise<boolean> | undefined;
+
+/**
+ * /dev/kvm can exist and still not run a guest (nested virtualisation without VMX: QEMU
+ * aborts on the first MSR write). So: the device, the CPU flag, and a two-second real start.
+ */
+export function kvmUsable(device = '/dev/kvm'): Promise<boolean> {
+  probed ??= (async () => {
+    const accessible = await access(device, constants.R_OK | constants.W_OK).then(() => true, () => false);
+    if (!accessible) return false;
+    const cpuinfo = await readFile('/proc/cpuinfo', 'utf8').catch(() => '');
+    if (!/\b(vmx|svm)\b/.test(cpuinfo)) return false;
+    const r = await execa('qemu-system-x86_64', ['-machine', 'q35,accel=kvm', '-cpu', 'host', '-m', '64', '-nodefaults', '-display', 'none', '-no-reboot'], {
+      timeout: 2000,
+      reject: false,
+    });
+    // Still running when the timeout killed it means the vCPU started.
+    return r.timedOut;
+  })();
+  return probed;
 }
 
 export async function chooseAccel(choice: AccelChoice, device = '/dev/kvm'): Promise<Accel> {
@@ -34,6 +50,6 @@ export async function chooseAccel(choice: AccelChoice, device = '/dev/kvm'): Pro
     ? { accel: 'kvm', note: `KVM (${device} is usable)` }
     : {
         accel: 'tcg',
-        note: `falling back to TCG software emulation: ${device} is missing or not writable; expect 10-50x slower boots`,
+        note: `falling back to TCG software emulation: ${device} is missing, not writable, or cannot run a guest (no VMX/SVM); expect 10-50x slower boots`,
       };
 }

@@ -1,0 +1,70 @@
+/**
+ * The `debian` guest: a NixOS-shaped stand-in built from Debian packages. Its installer carries
+ * `darlings-generate-config`, `darlings-install` and `darlings-passwd`, stand-ins for
+ * nixos-generate-config, nixos-install and a declarative password (docs/guest-contract.md).
+ */
+import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import type { GuestDriver } from '../guest.ts';
+import { cachedBuild, hashInputs, hostPackageVersions, runBuildScript } from '../image-cache.ts';
+import { IMAGE_HOST_PACKAGES, IMAGES_DIR, REPO_ROOT } from '../images.ts';
+import { shQuote } from '../../channels/ssh.ts';
+import { configurationConf, persistConf, rollbackScript, tmpfilesConf } from './config-files.ts';
+
+const CONFIG_DIR = '/etc/darlings';
+
+/** The stand-in keeps its configuration in /etc/darlings and has no /etc/NIXOS marker. */
+export function debianEtcEntry(name: string): string | null {
+  if (name === 'NIXOS') return null;
+  if (name === 'nixos') return 'darlings';
+  return name;
+}
+
+export const debianDriver: GuestDriver = {
+  name: 'debian',
+  configDir: CONFIG_DIR,
+  etcEntry: debianEtcEntry,
+
+  async buildImage(options) {
+    const key = await hashInputs(
+      [join(IMAGES_DIR, 'debian'), join(IMAGES_DIR, 'common')],
+      REPO_ROOT,
+      await hostPackageVersions([...IMAGE_HOST_PACKAGES, 'debootstrap']),
+    );
+    const built = await cachedBuild({
+      cacheDir: options.cacheDir,
+      name: 'debian',
+      key,
+      outputs: ['installer.iso', 'manifest.json'],
+      signal: options.signal,
+      build: (out) => runBuildScript(join(IMAGES_DIR, 'debian', 'build.sh'), out, options.onProgress, options.signal),
+    });
+    const manifest = JSON.parse(await readFile(join(built.dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    const facts: Record<string, string | number> = { cached: built.cached ? 'yes' : 'no', buildMs: built.durationMs };
+    for (const k of ['kernel', 'isoBytes', 'payloadBytes']) if (typeof manifest[k] === 'string' || typeof manifest[k] === 'number') facts[k] = manifest[k] as string | number;
+    return { iso: join(built.dir, 'installer.iso'), key, facts };
+  },
+
+  async writeConfig(shell, plan, signal) {
+    const t = { timeoutMs: plan.timeouts.commandMs, signal };
+    await shell.expectSuccess('darlings-generate-config --root /mnt', t);
+    await shell.upload(`/mnt${CONFIG_DIR}/configuration.conf`, configurationConf(plan), 0o644);
+    await shell.upload(`/mnt${CONFIG_DIR}/persist.conf`, persistConf(plan, debianEtcEntry), 0o644);
+    await shell.upload(`/mnt${CONFIG_DIR}/tmpfiles.conf`, tmpfilesConf(plan), 0o644);
+    const rollback = rollbackScript(plan);
+    if (rollback) await shell.upload(`/mnt${CONFIG_DIR}/rollback.sh`, rollback, 0o755);
+    else await shell.expectSuccess(`rm -f /mnt${CONFIG_DIR}/rollback.sh`, t);
+  },
+
+  async install(shell, plan, signal) {
+    await shell.expectSuccess('darlings-install --root /mnt', { timeoutMs: plan.timeouts.installMs, signal });
+  },
+
+  async setPassword(shell, plan, signal) {
+    await shell.expectSuccess(`darlings-passwd --root /mnt ${shQuote(plan.user.name)}`, {
+      stdin: `${plan.user.password}\n`,
+      timeoutMs: plan.timeouts.commandMs,
+      signal,
+    });
+  },
+};

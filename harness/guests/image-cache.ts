@@ -1,0 +1,134 @@
+/**
+ * Images are built once per set of inputs and kept under `$XDG_CACHE_HOME/darlings`. The key is a
+ * hash of every input (build scripts, package versions); a build writes into a temporary folder
+ * that is renamed into place only when it succeeded, so a failed build leaves no half entry.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, relative } from 'node:path';
+import { execa } from 'execa';
+import { InfraError } from '../errors.ts';
+import { pollUntil } from '../util/poll.ts';
+
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'darlings');
+}
+
+/** Every file under the given folders, sorted, as (relative path, content) in one hash. */
+export async function hashInputs(roots: string[], base: string, extra: string[] = []): Promise<string> {
+  const h = createHash('sha256');
+  const files: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile()) files.push(p);
+    }
+  };
+  for (const r of roots) await walk(r);
+  files.sort();
+  for (const f of files) {
+    h.update(relative(base, f)).update('\0');
+    h.update(await readFile(f)).update('\0');
+  }
+  for (const e of extra) h.update(e).update('\0');
+  return h.digest('hex').slice(0, 16);
+}
+
+/** Installed versions of host packages whose binaries go into an image (`dpkg-query`). */
+export async function hostPackageVersions(packages: string[]): Promise<string[]> {
+  const r = await execa('dpkg-query', ['-W', '-f', '${Package}=${Version}\\n', ...packages], { reject: false });
+  return r.stdout.split('\n').filter(Boolean).sort();
+}
+
+export interface CachedBuild {
+  dir: string;
+  key: string;
+  cached: boolean;
+  durationMs: number;
+}
+
+export interface CachedBuildOptions {
+  cacheDir: string;
+  /** Folder name under the cache, e.g. `debian`. */
+  name: string;
+  key: string;
+  /** Files that must exist in a complete entry. */
+  outputs: string[];
+  /** Builds into `out` (which does not exist yet). */
+  build: (out: string) => Promise<void>;
+  signal?: AbortSignal;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Returns the cached entry for `key`, building it first if missing. */
+export async function cachedBuild(options: CachedBuildOptions): Promise<CachedBuild> {
+  const started = Date.now();
+  const dir = join(options.cacheDir, options.name, options.key);
+  const complete = async () => (await Promise.all(options.outputs.map((o) => exists(join(dir, o))))).every(Boolean);
+  if (await complete()) return { dir, key: options.key, cached: true, durationMs: Date.now() - started };
+
+  await mkdir(join(options.cacheDir, options.name), { recursive: true });
+  const lock = `${dir}.lock`;
+  // One builder at a time per key (parallel workers): mkdir is atomic.
+  await pollUntil(
+    async () => {
+      try {
+        await mkdir(lock);
+        await writeFile(join(lock, 'pid'), String(process.pid));
+        return true;
+      } catch {
+        const pid = Number(await readFile(join(lock, 'pid'), 'utf8').catch(() => '0'));
+        if (pid && !isAlive(pid)) await rm(lock, { recursive: true, force: true });
+        return false;
+      }
+    },
+    { timeoutMs: 60 * 60_000, intervalMs: 1000, what: `the lock ${lock} (another build of the same image)`, signal: options.signal },
+  );
+  const tmp = `${dir}.tmp-${process.pid}`;
+  try {
+    if (await complete()) return { dir, key: options.key, cached: true, durationMs: Date.now() - started };
+    await rm(tmp, { recursive: true, force: true });
+    await options.build(tmp);
+    for (const o of options.outputs)
+      if (!(await exists(join(tmp, o)))) throw new InfraError(`The ${options.name} image build finished but did not produce ${o}`);
+    await rm(dir, { recursive: true, force: true });
+    await rename(tmp, dir);
+    return { dir, key: options.key, cached: false, durationMs: Date.now() - started };
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+    await rm(`${tmp}.tmp`, { recursive: true, force: true });
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs an image build script, streaming its lines to `onProgress`; fails with its last lines. */
+export async function runBuildScript(script: string, out: string, onProgress?: (line: string) => void, signal?: AbortSignal): Promise<void> {
+  const child = execa('bash', [script, out], { all: true, reject: false, cancelSignal: signal, buffer: { all: true } });
+  let tail: string[] = [];
+  child.all?.on('data', (d: Buffer) => {
+    for (const line of d.toString().split('\n')) {
+      if (!line.trim()) continue;
+      tail = [...tail.slice(-39), line];
+      onProgress?.(line);
+    }
+  });
+  const r = await child;
+  if (r.exitCode !== 0) throw new InfraError(`${script} failed (exit ${r.exitCode ?? r.signal}):\n${tail.join('\n')}`);
+}

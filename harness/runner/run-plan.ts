@@ -1,0 +1,316 @@
+/**
+ * One run of one Plan: build or reuse the image, boot the installer, run the blog's install,
+ * boot the installed system (passphrase, rollback, login), persist state, reboot, check.
+ * Every phase is timed and reported; a failing phase stops the run, its teardowns still run, and
+ * the results are written whatever happened.
+ */
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Plan } from '../scenario/plan.ts';
+import type { GuestDriver } from '../guests/guest.ts';
+import type { Emit, RunInfo } from '../report/events.ts';
+import type { CheckResult, PhaseResult, RunResult } from '../report/results.ts';
+import { OutputDir } from '../report/output-dir.ts';
+import type { Redactor } from '../util/redact.ts';
+import type { Accel } from '../vm/accel.ts';
+import type { OvmfPair } from '../vm/firmware.ts';
+import { copyVars } from '../vm/firmware.ts';
+import { createDisk } from '../vm/disk.ts';
+import { freePort } from '../vm/ports.ts';
+import { Machine } from '../vm/machine.ts';
+import { generateClientKey, hostKeyBlob, HOSTKEY_LINE, type ClientKey } from '../channels/keys.ts';
+import { SshChannel } from '../channels/ssh.ts';
+import { installPhases } from '../procedure/install.ts';
+import { unlockAndLogIn } from '../procedure/unlock.ts';
+import { persistOnFirstBoot, writeCanaries } from '../procedure/state.ts';
+import type { Facts, StepContext } from '../procedure/context.ts';
+import { runChecks } from './run-checks.ts';
+import { judgeChecks, runStatus, statusForError } from './judge.ts';
+import { Teardowns } from './teardowns.ts';
+import { AbortedError, InfraError } from '../errors.ts';
+
+export interface RunOptions {
+  plan: Plan;
+  driver: GuestDriver;
+  info: RunInfo;
+  emit: Emit;
+  accel: Accel;
+  ovmf: OvmfPair;
+  cacheDir: string;
+  redactor: Redactor;
+  keepVm: boolean;
+  signal: AbortSignal;
+  /** nixos: nixpkgs for the image build. */
+  nixpkgs?: string;
+}
+
+/** Runs the plan; never throws for a failure of the run itself (that is in the result). */
+export async function runPlan(o: RunOptions): Promise<RunResult> {
+  return new PlanRun(o).run();
+}
+
+class PlanRun {
+  readonly started = Date.now();
+  readonly out: OutputDir;
+  readonly phases: PhaseResult[] = [];
+  checks: CheckResult[] = [];
+  readonly boots: NonNullable<RunResult['boots']> = [];
+  readonly teardowns = new Teardowns();
+  readonly facts: Facts = {};
+  failed?: { phase: string; error: unknown };
+  machine?: Machine;
+  ssh?: SshChannel;
+  workDir = '';
+  iso = '';
+  disk = '';
+  vars = '';
+  key!: ClientKey;
+  depth = 0;
+  currentPhase = '';
+  sshLog?: NodeJS.WritableStream;
+
+  constructor(readonly o: RunOptions) {
+    this.out = new OutputDir(o.info.outputDir, o.redactor);
+  }
+
+  get runId(): string {
+    return this.o.info.runId;
+  }
+
+  async run(): Promise<RunResult> {
+    const { emit, info, accel, plan } = this.o;
+    await this.out.ensure();
+    emit({ type: 'run-begin', run: info, accel: accel.accel, accelNote: accel.note, at: Date.now() });
+    try {
+      await this.phase('image', () => this.image());
+      await this.phase('boot-installer', () => this.bootInstaller());
+      for (const p of installPhases) await this.phase(p.name, () => p.run(this.stepContext()));
+      await this.phase('power-off-installer', () => this.powerOffInstaller());
+      await this.phase('first-boot', () => this.bootTarget('first boot of the installed system', true));
+      await this.phase('first-boot-state', async () => {
+        await persistOnFirstBoot(this.stepContext());
+        await writeCanaries(this.stepContext());
+      });
+      await this.phase('reboot', () => this.reboot());
+      await this.phase('checks', async () => {
+        this.checks = await runChecks({ plan, shell: this.ssh!, facts: this.facts, out: this.out, emit, runId: this.runId, signal: this.o.signal, step: this.step });
+      });
+      await this.phase('power-off', () => this.machine!.powerOff(plan.timeouts.shutdownMs));
+    } catch {
+      // The failing phase is recorded; what remains is teardown and the result.
+    } finally {
+      this.ssh?.close();
+      await this.teardowns.run();
+    }
+    return this.result();
+  }
+
+  /** Times a nested step and reports it ("wait for the passphrase prompt … 31.2 s"). */
+  step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const depth = ++this.depth;
+    const at = Date.now();
+    this.o.emit({ type: 'step-begin', runId: this.runId, phase: this.currentPhase, step: name, depth, at });
+    let ok = false;
+    try {
+      const v = await fn();
+      ok = true;
+      return v;
+    } finally {
+      this.depth--;
+      this.o.emit({ type: 'step-end', runId: this.runId, phase: this.currentPhase, step: name, depth, durationMs: Date.now() - at, ok, at: Date.now() });
+    }
+  };
+
+  async phase(name: string, fn: () => Promise<void>): Promise<void> {
+    if (this.o.signal.aborted) throw new AbortedError(String(this.o.signal.reason?.message ?? 'aborted'));
+    const at = Date.now();
+    this.currentPhase = name;
+    this.o.emit({ type: 'phase-begin', runId: this.runId, phase: name, at });
+    try {
+      await fn();
+      this.phases.push({ name, status: 'passed', durationMs: Date.now() - at, startMs: at - this.started });
+      this.o.emit({ type: 'phase-end', runId: this.runId, phase: name, status: 'passed', durationMs: Date.now() - at, at: Date.now() });
+    } catch (error) {
+      const status = this.o.signal.aborted ? 'error' : statusForError(error);
+      const message = this.o.redactor.redact(error instanceof Error ? error.message : String(error));
+      this.failed = { phase: name, error };
+      this.phases.push({ name, status, durationMs: Date.now() - at, error: message, startMs: at - this.started });
+      await this.screenshot(name);
+      this.o.emit({ type: 'phase-end', runId: this.runId, phase: name, status, durationMs: Date.now() - at, error: message, at: Date.now() });
+      throw error;
+    }
+  }
+
+  stepContext(): StepContext {
+    if (!this.ssh || !this.machine) throw new InfraError('No machine is booted');
+    return {
+      plan: this.o.plan,
+      driver: this.o.driver,
+      shell: this.ssh,
+      serial: this.machine.serial,
+      step: this.step,
+      facts: this.facts,
+      signal: this.o.signal,
+      log: (message) => this.o.emit({ type: 'log', runId: this.runId, level: 'info', message, at: Date.now() }),
+    };
+  }
+
+  async image(): Promise<void> {
+    const { plan, driver } = this.o;
+    const image = await driver.buildImage({
+      cacheDir: this.o.cacheDir,
+      signal: this.o.signal,
+      nixpkgs: this.o.nixpkgs ?? plan.nixpkgs,
+      onProgress: (line) => this.o.emit({ type: 'log', runId: this.runId, level: 'info', message: `[build] ${line}`, at: Date.now() }),
+    });
+    this.iso = image.iso;
+    this.workDir = await mkdtemp(join(tmpdir(), 'darlings-'));
+    this.teardowns.add('remove the work folder', async () => {
+      if (!this.o.keepVm) await rm(this.workDir, { recursive: true, force: true });
+      else this.o.emit({ type: 'log', runId: this.runId, level: 'info', message: `kept the VM files in ${this.workDir} (--keep-vm)`, at: Date.now() });
+    });
+    this.key = generateClientKey(`darlings-${this.runId}`);
+    this.disk = join(this.workDir, 'nvme0.qcow2');
+    await createDisk(this.disk, plan.disk.sizeMiB, this.o.signal);
+    this.vars = await copyVars(this.o.ovmf.vars, join(this.workDir, 'OVMF_VARS.fd'));
+    this.sshLog = this.out.createWriteStream('ssh.log');
+    this.teardowns.add('close ssh.log', () => new Promise<void>((r) => this.sshLog!.end(r)));
+  }
+
+  /** Starts QEMU for the next boot, with its own serial log. */
+  async startMachine(withInstaller: boolean, label: string): Promise<Machine> {
+    const { plan } = this.o;
+    const { machineSpec } = await import('./machine-spec.ts');
+    const spec = machineSpec({
+      plan,
+      accel: this.o.accel.accel,
+      ovmfCode: this.o.ovmf.code,
+      ovmfVars: this.vars,
+      disk: this.disk,
+      iso: withInstaller ? this.iso : undefined,
+      sshPort: await freePort(),
+      workDir: this.workDir,
+      publicKey: this.key.publicKey,
+      boot: this.boots.length + 1,
+    });
+    const machine = await Machine.start(spec, { redactor: this.o.redactor, signal: this.o.signal });
+    this.machine = machine;
+    this.teardowns.add(`stop QEMU (${label})`, () => machine.stop());
+    this.newBootLog(label);
+    return machine;
+  }
+
+  newBootLog(label: string): void {
+    const index = this.boots.length + 1;
+    const name = `serial-${index}.log`;
+    const stream = this.out.createWriteStream(name);
+    this.machine!.serial.setTranscript((t) => stream.write(t));
+    this.teardowns.add(`close ${name}`, () => new Promise<void>((r) => stream.end(r)));
+    this.boots.push({ index, label, serialLog: name, startMs: Date.now() - this.started });
+    this.o.emit({ type: 'boot', runId: this.runId, boot: index, label, at: Date.now() });
+  }
+
+  async connectSsh(hostKeyLine: string): Promise<void> {
+    const { plan } = this.o;
+    this.ssh?.close();
+    this.ssh = await this.step('connect over SSH (host key pinned from the console)', () =>
+      SshChannel.connect({
+        port: this.machine!.spec.sshPort,
+        privateKey: this.key.privateKey,
+        hostKey: hostKeyBlob(hostKeyLine),
+        connectTimeoutMs: plan.timeouts.sshConnectMs,
+        commandTimeoutMs: plan.timeouts.commandMs,
+        redactor: this.o.redactor,
+        transcript: (t) => this.sshLog?.write(t),
+        signal: this.o.signal,
+      }),
+    );
+  }
+
+  async bootInstaller(): Promise<void> {
+    const { plan } = this.o;
+    const m = await this.startMachine(true, `installer (${plan.guest})`);
+    const hk = await this.step('wait for the installer to announce its ssh host key', () =>
+      m.serial.waitFor(HOSTKEY_LINE, { timeoutMs: plan.timeouts.bootMs, signal: this.o.signal, what: 'the installer to boot and announce its ssh host key' }),
+    );
+    await this.step('wait for the installer to be ready', () =>
+      m.serial.waitFor(/darlings-ready: installer/, { timeoutMs: plan.timeouts.bootMs, signal: this.o.signal, what: 'the installer to be ready (darlings-ready: installer)' }),
+    );
+    await this.connectSsh(hk[1]!);
+  }
+
+  async powerOffInstaller(): Promise<void> {
+    const { plan } = this.o;
+    const ssh = this.ssh!;
+    await this.step('unmount and close enc', () =>
+      ssh.expectSuccess(`sync; umount -R /mnt && swapoff -a && cryptsetup close ${plan.luks.mapping}`, { timeoutMs: plan.timeouts.commandMs }),
+    );
+    // The blog reboots with the stick still in; here it is pulled while the machine is off.
+    await this.step('power off the installer', async () => {
+      await ssh.run('poweroff', { timeoutMs: 5000 }).catch(() => undefined);
+      ssh.close();
+      this.ssh = undefined;
+      await this.machine!.waitForShutdown(plan.timeouts.shutdownMs);
+    });
+  }
+
+  async bootTarget(label: string, startQemu: boolean): Promise<void> {
+    const m = startQemu ? await this.startMachine(false, label) : this.machine!;
+    const r = await unlockAndLogIn(m.serial, this.o.plan, this.step, this.o.signal);
+    if (r.rollbackLines.length) this.o.emit({ type: 'log', runId: this.runId, level: 'info', message: `rollback: ${r.rollbackLines.join(' | ')}`, at: Date.now() });
+    await this.connectSsh(r.hostKeyLine);
+  }
+
+  async reboot(): Promise<void> {
+    const ssh = this.ssh!;
+    await this.step('reboot', async () => {
+      await ssh.run('systemctl reboot', { timeoutMs: 10_000 }).catch(() => undefined);
+      ssh.close();
+      this.ssh = undefined;
+    });
+    this.newBootLog('after the reboot');
+    await this.bootTarget('after the reboot', false);
+  }
+
+  async screenshot(phase: string): Promise<void> {
+    const m = this.machine;
+    if (!m?.running) return;
+    const name = `screenshot-${phase}.png`;
+    try {
+      await m.screenshot(this.out.resolve(name));
+      await chmod(this.out.resolve(name), 0o600);
+      this.o.emit({ type: 'artifact', runId: this.runId, name, path: this.out.resolve(name), at: Date.now() });
+    } catch {
+      // A screenshot is a nicety; failing to take one must not hide the real failure.
+    }
+  }
+
+  async result(): Promise<RunResult> {
+    const { plan, info, accel } = this.o;
+    if (this.failed && !this.checks.length) {
+      const { DESIGN_CHECKS } = await import('../checks/index.ts');
+      this.checks = DESIGN_CHECKS.map((c) => ({ id: c.id, status: 'skipped' as const, message: `not run: phase ${this.failed!.phase} did not pass`, expectedFailure: false }));
+    }
+    const checks = judgeChecks(this.checks, plan.expectedFailures);
+    const failedError = this.failed ? this.o.redactor.redact(this.failed.error instanceof Error ? this.failed.error.message : String(this.failed.error)) : undefined;
+    const result: RunResult = {
+      scenario: plan.name,
+      guest: plan.guest,
+      status: runStatus(this.phases, checks, plan.expectedFailures),
+      durationMs: Date.now() - this.started,
+      accel: accel.accel,
+      phases: this.phases,
+      checks,
+      profile: plan.profile.name,
+      kernel: plan.kernel.name,
+      startedAt: new Date(this.started).toISOString(),
+      ...(failedError && { error: `${this.failed!.phase}: ${failedError}` }),
+      boots: this.boots,
+      outputDir: info.outputDir,
+    };
+    result.artifacts = await this.out.list().catch(() => []);
+    this.o.emit({ type: 'run-end', runId: this.runId, result, at: Date.now() });
+    return result;
+  }
+}
