@@ -17,6 +17,7 @@ describe('ListReporter', () => {
     const text = out.text();
     expect(text).not.toMatch(/\x1b/);
     expect(text).not.toMatch(/\r/);
+    expect(text).toContain('[blog-xps13/debian] install …\n');
     expect(text).toContain('[blog-xps13/debian] partition ▸ run … 0.6 s\n');
     expect(text).toContain('[blog-xps13/debian] ✓ luks 2.0 s\n');
     expect(text).toContain('✗ persist.machine-id: machine-id changed');
