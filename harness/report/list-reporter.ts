@@ -41,6 +41,7 @@ interface RunState {
   startedAt: number;
   phase?: string;
   phaseAt?: number;
+  lastPhase?: string;
   steps: { step: string; at: number }[];
   result?: RunResult;
 }
@@ -88,6 +89,7 @@ export class ListReporter implements Reporter {
         break;
       case 'phase-end': {
         run.phase = undefined;
+        run.lastPhase = e.phase;
         run.steps = [];
         const ok = e.status === 'passed';
         const err = e.error ? `: ${firstLine(e.error)}` : '';
@@ -207,9 +209,11 @@ export class ListReporter implements Reporter {
     const lines: string[] = [];
     for (const r of this.#runs.values()) {
       if (r.result) continue;
-      const where = r.phase ? [r.phase, ...r.steps.map((s) => s.step)].join(' ▸ ') : 'starting';
+      const where = r.phase ? [r.phase, ...r.steps.map((s) => s.step)].join(' ▸ ') : r.lastPhase ? `after ${r.lastPhase}` : 'starting';
       const since = r.steps.at(-1)?.at ?? r.phaseAt ?? r.startedAt;
-      const text = `${this.#c('cyan', spin)} ${this.#tag(r.label)} ${where} ${this.#c('dim', `${formatDuration(now - since)} · run ${formatDuration(now - r.startedAt)}`)}`;
+      // Event times come from the core's clock; never show a negative elapsed time if clocks disagree.
+      const el = (from: number): string => formatDuration(Math.max(0, now - from));
+      const text = `${this.#c('cyan', spin)} ${this.#tag(r.label)} ${where} ${this.#c('dim', `${el(since)} · run ${el(r.startedAt)}`)}`;
       lines.push(truncate(text, Math.max(10, this.#o.width - 1)));
     }
     this.#statusLines = lines.length;
