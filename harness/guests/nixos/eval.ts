@@ -7,7 +7,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CheckFailed } from '../../errors.ts';
+import { AbortedError, CheckFailed } from '../../errors.ts';
 import type { Plan } from '../../scenario/plan.ts';
 import type { ConfigurationOptions } from './configuration.ts';
 import { nixosConfigFiles } from './files.ts';
@@ -59,11 +59,19 @@ export async function evalScenario(plan: Plan, options: EvalOptions = {}): Promi
     const files = { ...nixosConfigFiles(plan, options), 'hardware-configuration.nix': standInHardwareConfiguration(plan) };
     for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text, { mode: 0o600 });
     const nixpkgs = options.nixpkgs ?? plan.nixpkgs;
-    // Two evaluations of 1-2 GiB each; side by side they take the time of the longer one.
-    const [toplevelDrv, isoDrv] = await Promise.all([
-      instantiate(join(dir, 'configuration.nix'), 'config.system.build.toplevel', `system of ${plan.name}`, nixpkgs, options),
-      instantiate(options.isoConfig ?? isoNixPath(), 'config.system.build.isoImage', 'installer ISO', nixpkgs, options),
-    ]);
+    // Two evaluations of 1-2 GiB each; side by side they take the time of the longer one. The
+    // first failure stops the other, so no nix-instantiate outlives the call.
+    const stop = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    const run = { ...options, signal };
+    const jobs = [
+      instantiate(join(dir, 'configuration.nix'), 'config.system.build.toplevel', `system of ${plan.name}`, nixpkgs, run),
+      instantiate(options.isoConfig ?? isoNixPath(), 'config.system.build.isoImage', 'installer ISO', nixpkgs, run),
+    ].map((job) => job.catch((error: unknown) => { stop.abort(); throw error; }));
+    const settled = await Promise.allSettled(jobs);
+    const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (failures.length > 0) throw failures.find((e) => !(e instanceof AbortedError)) ?? failures[0];
+    const [toplevelDrv, isoDrv] = settled.map((r) => (r.status === 'fulfilled' ? r.value : '')) as [string, string];
     return { toplevelDrv, isoDrv, durationMs: Date.now() - startedAt };
   } finally {
     await rm(dir, { recursive: true, force: true });
