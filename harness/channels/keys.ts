@@ -15,11 +15,17 @@ export interface ClientKey {
 
 /** A fresh ed25519 key for one run. */
 export function generateClientKey(comment = 'darlings'): ClientKey {
-  const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment });
-  return { privateKey: pair.private, publicKey: pair.public.trim() };
+  // ssh2's generator drops a leading zero byte of the ed25519 key about once in 70 keys and then
+  // cannot parse its own output; such a key is thrown away and a new one made.
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment });
+    if (!(ssh2.utils.parseKey(pair.private) instanceof Error)) return { privateKey: pair.private, publicKey: pair.public.trim() };
+  }
+  throw new InfraError('Could not generate a usable ed25519 key');
 }
 
-export const HOSTKEY_LINE = /darlings-hostkey: (ssh-ed25519 [A-Za-z0-9+/=]+)/;
+// Up to the end of the line: the serial stream arrives in chunks, and a half line is a wrong key.
+export const HOSTKEY_LINE = /darlings-hostkey: (ssh-[a-z0-9-]+ [A-Za-z0-9+/=]+)[^\S\n]*\r?\n/;
 
 /** The raw key blob of an OpenSSH public key line (`ssh-ed25519 AAAA…`). */
 export function hostKeyBlob(line: string): Buffer {

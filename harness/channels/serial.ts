@@ -65,13 +65,34 @@ export class SerialConsole {
 
   /** Where console output goes (the per-boot serial log); redacted on the way. */
   setTranscript(sink: ((text: string) => void) | undefined): void {
+    this.flushTranscript();
     this.#transcript = sink;
+  }
+
+  /**
+   * Console output arrives a few bytes at a time (echo is per keystroke), so a secret can be
+   * split over chunks: the transcript gets whole lines only, redacted as lines.
+   */
+  #pending = '';
+  #toTranscript(text: string): void {
+    this.#pending += text;
+    const nl = this.#pending.lastIndexOf('\n');
+    if (nl < 0 && this.#pending.length < 8192) return;
+    const cut = nl < 0 ? this.#pending.length : nl + 1;
+    this.#transcript?.(this.redactor.redact(this.#pending.slice(0, cut)));
+    this.#pending = this.#pending.slice(cut);
+  }
+
+  /** Writes out a last partial line (at the end of a boot or before switching logs). */
+  flushTranscript(): void {
+    if (this.#pending) this.#transcript?.(this.redactor.redact(this.#pending));
+    this.#pending = '';
   }
 
   #onData(text: string): void {
     if (!text) return;
     this.#buffer += text;
-    this.#transcript?.(this.redactor.redact(text));
+    this.#toTranscript(text);
     if (this.#buffer.length > MAX_BUFFER) {
       const drop = this.#buffer.length - MAX_BUFFER / 2;
       this.#buffer = this.#buffer.slice(drop);
@@ -203,6 +224,7 @@ export class SerialConsole {
   }
 
   close(): void {
+    this.flushTranscript();
     this.#socket.destroy();
   }
 }

@@ -23,6 +23,8 @@ export interface SshOptions {
   privateKey: string;
   /** Raw blob of the only host key accepted. */
   hostKey: Buffer;
+  /** Its algorithm (e.g. `ssh-ed25519`); asked for alone, so the server shows that key. */
+  hostKeyType?: string;
   connectTimeoutMs: number;
   /** Default limit for one command. */
   commandTimeoutMs: number;
@@ -61,6 +63,8 @@ export class SshChannel implements GuestShell {
           return await connectOnce(options);
         } catch (error) {
           if (error instanceof HostKeyMismatch) throw new AbortError(error);
+          // Only the network is worth retrying; a bad key or refused auth will not get better.
+          if (!isTransient(error)) throw new AbortError(error as Error);
           throw error;
         }
       },
@@ -165,6 +169,8 @@ function connectOnce(options: SshOptions): Promise<Client> {
       privateKey: options.privateKey,
       readyTimeout: 20_000,
       keepaliveInterval: 10_000,
+      // Offer only the announced key's algorithm, or a server with several keys may show another.
+      algorithms: { serverHostKey: [(options.hostKeyType ?? keyTypeOf(options.hostKey)) as 'ssh-ed25519'] },
       hostVerifier: (key: Buffer) => {
         if (key.equals(options.hostKey)) return true;
         mismatch = key;
@@ -187,4 +193,18 @@ function connectOnce(options: SshOptions): Promise<Client> {
     });
     client.connect(config);
   });
+}
+
+/** The algorithm name inside an SSH public key blob (a length-prefixed string). */
+export function keyTypeOf(blob: Buffer): string {
+  const len = blob.readUInt32BE(0);
+  return blob.subarray(4, 4 + len).toString('ascii');
+}
+
+/** Connection-level failures that a guest still booting produces. */
+function isTransient(error: unknown): boolean {
+  const e = error as NodeJS.ErrnoException & { level?: string };
+  if (e.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH'].includes(e.code)) return true;
+  if (e.level === 'client-timeout' || e.level === 'client-socket') return true;
+  return /Timed out while waiting for handshake|Connection lost before handshake|ended by other party/i.test(e.message ?? '');
 }

@@ -9,3 +9,4 @@ export { harnessModule, FW_CFG_SSH_KEY, SWITCHING_ROOT, READY_TARGET, HOSTKEY_PR
 export { nixosConfigFiles } from './files.ts';
 export { nixVersion, nixEnv, NIX_INSTALL_HINT } from './nix-tools.ts';
 export { persistMount, passwordFile, rootSubvolume } from './layout.ts';
+export { NIXOS_PASSPHRASE_PROMPT, NIXOS_PASSPHRASE_REFUSED } from './console.ts';
