@@ -29,3 +29,13 @@ describe('darlings.nix (the harness module)', () => {
     expect(systemd).toContain('before = [ "initrd-switch-root.service" ];');
   });
 });
+
+describe('NixOS stage-1 console text', () => {
+  it("matches luksroot.nix's prompt and refusal and systemd's prompt", async () => {
+    const { NIXOS_PASSPHRASE_PROMPT, NIXOS_PASSPHRASE_REFUSED } = await import('../../harness/guests/nixos/index.ts');
+    expect(NIXOS_PASSPHRASE_PROMPT.test('Passphrase for /dev/disk/by-uuid/050db9bf-0741: ')).toBe(true);
+    expect(NIXOS_PASSPHRASE_PROMPT.test('🔐 Please enter passphrase for disk enc:')).toBe(true);
+    expect(NIXOS_PASSPHRASE_REFUSED.test('Verifying passphrase for /dev/disk/by-uuid/050d... - failure')).toBe(true);
+    expect(NIXOS_PASSPHRASE_REFUSED.test('No key available with this passphrase.')).toBe(true);
+  });
+});
