@@ -51,7 +51,9 @@ export interface ProbeResult {
 }
 
 async function onPath(bin: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const dirs = (env.PATH ?? '').split(delimiter).concat(['/usr/sbin', '/sbin']);
+  // sbin is often missing from a user's PATH though the tools there run fine by full path.
+  const path = env.PATH ?? '';
+  const dirs = path.split(delimiter).concat(path.includes('/usr/bin') ? ['/usr/sbin', '/sbin'] : []);
   for (const d of dirs) {
     const p = join(d, bin);
     if (await access(p, constants.X_OK).then(() => true, () => false)) return p;

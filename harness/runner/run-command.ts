@@ -38,7 +38,9 @@ export async function runCommand(files: string[], o: RunCommandOptions): Promise
   const redactor = new Redactor(plans.flatMap((p) => p.secrets));
   const outputs = plans.map((p) => {
     if (o.output) return plans.length === 1 ? resolve(o.output) : resolve(o.output, runSlug(p));
-    return resolve(defaultOutputDirName(runSlug(p), p.guest));
+    // The kernel is in the name only when the scenario is a kernel matrix.
+    const kernels = new Set(plans.filter((q) => q.name === p.name && q.guest === p.guest).map((q) => q.kernel.name));
+    return resolve(defaultOutputDirName(p.name, kernels.size > 1 ? `${p.guest}-${p.kernel.name}` : p.guest));
   });
   const reporters = createReporters(o.reporter.split(','), {
     stdout: process.stdout,
