@@ -67,7 +67,9 @@ export async function runNix(command: string, args: string[], options: NixRunOpt
     ...(options.cwd ? { cwd: options.cwd } : {}),
   });
   const lines = createInterface({ input: child.stderr });
-  lines.on('line', (line) => options.onProgress?.(line));
+  lines.on('line', (line) => {
+    if (!NIX_NOISE.some((re) => re.test(line))) options.onProgress?.(line);
+  });
   const result = await child;
   if (result.isCanceled) throw new AbortedError(`${command} was stopped`, { cause: result });
   if (result.exitCode === undefined && /ENOENT/.test(String(result.cause ?? result.message))) {
@@ -81,9 +83,15 @@ export async function runNix(command: string, args: string[], options: NixRunOpt
   };
 }
 
+/** Warnings every daemon-less Nix 2.8 run prints, which say nothing about this run. */
+const NIX_NOISE = [
+  /^warning: the group '.*' specified in 'build-users-group' does not exist/,
+  /^warning: you did not specify '--add-root'/,
+];
+
 /** The part of nix's stderr that explains a failure: from the first `error:` on, without noise. */
 export function nixErrorText(stderr: string): string {
-  const lines = stderr.split('\n').filter((l) => !/^warning: the group '.*' specified in 'build-users-group' does not exist/.test(l));
+  const lines = stderr.split('\n').filter((l) => !NIX_NOISE.some((re) => re.test(l)));
   const first = lines.findIndex((l) => l.startsWith('error:'));
   return (first >= 0 ? lines.slice(first) : lines).join('\n').trim();
 }
