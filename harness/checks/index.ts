@@ -4,6 +4,7 @@ import { blankNotNested, canaryGone } from './rollback.ts';
 import { journalBoots, machineId, networkManager, persistFiles } from './persist.ts';
 import { btrfsLayout, mountOptions, rootEncrypted, swapActive } from './layout.ts';
 import { stateDrift } from './drift.ts';
+import { KERNEL_CHECKS } from './kernel.ts';
 
 export const DESIGN_CHECKS: readonly Check[] = [
   blankNotNested,
@@ -21,3 +22,7 @@ export const DESIGN_CHECKS: readonly Check[] = [
 
 export type { Check, CheckContext, CheckOutcome } from './check.ts';
 export * from './parse.ts';
+
+/** What a run of the blog procedure checks: DESIGN.md's, then the kernel and hardware ones. */
+export const ALL_CHECKS: readonly Check[] = [...DESIGN_CHECKS, ...KERNEL_CHECKS];
+export { KERNEL_CHECKS, badKernelLines, DEFAULT_DENY } from './kernel.ts';

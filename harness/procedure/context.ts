@@ -21,6 +21,10 @@ export interface Facts {
   serviceFiles?: string[];
   /** What the persist step did, for the report. */
   persisted?: string[];
+  /** Kernel logs of earlier boots of the installed system, for kernel.log-clean. */
+  kernelLogs?: { boot: number; text: string }[];
+  /** Index of the boot the checks run in (matches serial-<n>.log). */
+  currentBoot?: number;
 }
 
 /** Times a nested step ("waiting for the passphrase prompt … 31.2 s"). */

@@ -8,7 +8,7 @@ import type { Facts, StepRunner } from '../procedure/context.ts';
 import type { Emit } from '../report/events.ts';
 import type { CheckResult } from '../report/results.ts';
 import type { OutputDir } from '../report/output-dir.ts';
-import { DESIGN_CHECKS, type Check, type CheckContext } from '../checks/index.ts';
+import { ALL_CHECKS, type Check, type CheckContext } from '../checks/index.ts';
 
 export interface RunChecksOptions {
   plan: Plan;
@@ -41,7 +41,7 @@ export async function runChecks(o: RunChecksOptions): Promise<CheckResult[]> {
     },
   };
   const results: CheckResult[] = [];
-  for (const check of o.checks ?? DESIGN_CHECKS) {
+  for (const check of o.checks ?? ALL_CHECKS) {
     const skip = plan.skipChecks.find((s) => s.id === check.id);
     let status: CheckResult['status'];
     let message: string;

@@ -91,9 +91,11 @@ class PlanRun {
       await this.phase('first-boot-state', async () => {
         await persistOnFirstBoot(this.stepContext());
         await writeCanaries(this.stepContext());
+        await this.saveKernelLog();
       });
       await this.phase('reboot', () => this.reboot());
       await this.phase('checks', async () => {
+        this.facts.currentBoot = this.boots.length;
         this.checks = await runChecks({ plan, shell: this.ssh!, facts: this.facts, out: this.out, emit, runId: this.runId, signal: this.o.signal, step: this.step });
       });
       await this.phase('power-off', () => this.machine!.powerOff(plan.timeouts.shutdownMs));
@@ -273,6 +275,14 @@ class PlanRun {
     await this.bootTarget('after the reboot', false);
   }
 
+  /** The kernel log of this boot, kept for kernel.log-clean and as dmesg-<boot>.txt. */
+  async saveKernelLog(): Promise<void> {
+    const boot = this.boots.length;
+    const r = await this.ssh!.run('dmesg', { timeoutMs: this.o.plan.timeouts.commandMs });
+    (this.facts.kernelLogs ??= []).push({ boot, text: r.stdout });
+    await this.out.writeText(`dmesg-${boot}.txt`, r.stdout);
+  }
+
   async screenshot(phase: string): Promise<void> {
     const m = this.machine;
     if (!m?.running) return;
@@ -289,8 +299,8 @@ class PlanRun {
   async result(): Promise<RunResult> {
     const { plan, info, accel } = this.o;
     if (this.failed && !this.checks.length) {
-      const { DESIGN_CHECKS } = await import('../checks/index.ts');
-      this.checks = DESIGN_CHECKS.map((c) => ({ id: c.id, status: 'skipped' as const, message: `not run: phase ${this.failed!.phase} did not pass`, expectedFailure: false }));
+      const { ALL_CHECKS } = await import('../checks/index.ts');
+      this.checks = ALL_CHECKS.map((c) => ({ id: c.id, status: 'skipped' as const, message: `not run: phase ${this.failed!.phase} did not pass`, expectedFailure: false }));
     }
     const checks = judgeChecks(this.checks, plan.expectedFailures);
     const failedError = this.failed ? this.o.redactor.redact(this.failed.error instanceof Error ? this.failed.error.message : String(this.failed.error)) : undefined;
