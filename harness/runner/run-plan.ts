@@ -4,7 +4,7 @@
  * Every phase is timed and reported; a failing phase stops the run, its teardowns still run, and
  * the results are written whatever happened.
  */
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { access, chmod, copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Plan } from '../scenario/plan.ts';
@@ -16,7 +16,9 @@ import type { Redactor } from '../util/redact.ts';
 import type { Accel } from '../vm/accel.ts';
 import type { OvmfPair } from '../vm/firmware.ts';
 import { copyVars } from '../vm/firmware.ts';
-import { createDisk } from '../vm/disk.ts';
+import { createDisk, createOverlay } from '../vm/disk.ts';
+import { cachedBuild } from '../guests/image-cache.ts';
+import { basePlanOf, checkpointKey, CHECKPOINT_DISK, CHECKPOINT_VARS, mergeOntoBase, saveCheckpoint } from './checkpoint.ts';
 import { freePort } from '../vm/ports.ts';
 import { Machine } from '../vm/machine.ts';
 import { generateClientKey, hostKeyBlob, HOSTKEY_LINE, type ClientKey } from '../channels/keys.ts';
@@ -66,12 +68,16 @@ class PlanRun {
   disk = '';
   vars = '';
   key!: ClientKey;
+  imageKey = '';
+  /** The plan this run boots with (for `from:` runs, merged onto the base's install). */
+  plan: Plan;
   depth = 0;
   currentPhase = '';
   sshLog?: NodeJS.WritableStream;
 
   constructor(readonly o: RunOptions) {
     this.out = new OutputDir(o.info.outputDir, o.redactor);
+    this.plan = o.plan;
   }
 
   get runId(): string {
@@ -79,14 +85,19 @@ class PlanRun {
   }
 
   async run(): Promise<RunResult> {
-    const { emit, info, accel, plan } = this.o;
+    const { emit, info, accel } = this.o;
+    const plan = this.o.plan;
     await this.out.ensure();
     emit({ type: 'run-begin', run: info, accel: accel.accel, accelNote: accel.note, at: Date.now() });
     try {
       await this.phase('image', () => this.image());
-      await this.phase('boot-installer', () => this.bootInstaller());
-      for (const p of installPhases) await this.phase(p.name, () => p.run(this.stepContext()));
-      await this.phase('power-off-installer', () => this.powerOffInstaller());
+      if (plan.from) await this.startFromCheckpoint();
+      else {
+        await this.install();
+        await this.phase('checkpoint', async () => {
+          await this.keepCheckpoint(this.plan);
+        });
+      }
       await this.phase('first-boot', () => this.bootTarget('first boot of the installed system', true));
       await this.phase('first-boot-state', async () => {
         await persistOnFirstBoot(this.stepContext());
@@ -96,9 +107,9 @@ class PlanRun {
       await this.phase('reboot', () => this.reboot());
       await this.phase('checks', async () => {
         this.facts.currentBoot = this.boots.length;
-        this.checks = await runChecks({ plan, shell: this.ssh!, facts: this.facts, out: this.out, emit, runId: this.runId, signal: this.o.signal, step: this.step });
+        this.checks = await runChecks({ plan: this.plan, shell: this.ssh!, facts: this.facts, out: this.out, emit, runId: this.runId, signal: this.o.signal, step: this.step });
       });
-      await this.phase('power-off', () => this.machine!.powerOff(plan.timeouts.shutdownMs));
+      await this.phase('power-off', () => this.machine!.powerOff(this.plan.timeouts.shutdownMs));
     } catch {
       // The failing phase is recorded; what remains is teardown and the result.
     } finally {
@@ -124,6 +135,56 @@ class PlanRun {
     }
   };
 
+  /** The blog's install from a blank disk: installer boot, the phases, clean power-off. */
+  async install(): Promise<void> {
+    await this.phase('boot-installer', () => this.bootInstaller());
+    for (const p of installPhases) await this.phase(p.name, () => p.run(this.stepContext()));
+    await this.phase('power-off-installer', () => this.powerOffInstaller());
+  }
+
+  /** Keeps the installed disk and vars in the cache (a no-op when that checkpoint exists). */
+  async keepCheckpoint(shaping: Plan): Promise<string> {
+    const key = checkpointKey(shaping, this.imageKey);
+    const built = await cachedBuild({
+      cacheDir: this.o.cacheDir,
+      name: 'checkpoints',
+      key,
+      outputs: [CHECKPOINT_DISK, CHECKPOINT_VARS],
+      signal: this.o.signal,
+      build: (out) => saveCheckpoint(this.disk, this.vars, out),
+    });
+    this.o.emit({ type: 'log', runId: this.runId, level: 'info', message: `checkpoint ${key} ${built.cached ? 'exists' : 'saved'}`, at: Date.now() });
+    return built.dir;
+  }
+
+  /**
+   * `from: <scenario>@installed`: boot overlays on the base scenario's checkpoint. A missing
+   * one (or a stale one: its key changes with its inputs) is rebuilt here by installing.
+   */
+  async startFromCheckpoint(): Promise<void> {
+    const base = await basePlanOf(this.o.plan);
+    for (const s of base.secrets) this.o.redactor.add(s);
+    this.plan = mergeOntoBase(this.o.plan, base);
+    const key = checkpointKey(base, this.imageKey);
+    const dir = join(this.o.cacheDir, 'checkpoints', key);
+    const have = await Promise.all([CHECKPOINT_DISK, CHECKPOINT_VARS].map((f) => access(join(dir, f)).then(() => true, () => false)));
+    if (!have.every(Boolean)) {
+      this.o.emit({ type: 'log', runId: this.runId, level: 'warn', message: `checkpoint ${key} is missing: installing ${base.name} first`, at: Date.now() });
+      await this.install();
+      await this.phase('checkpoint', async () => {
+        await this.keepCheckpoint(base);
+      });
+      return;
+    }
+    await this.phase('checkpoint', async () => {
+      await rm(this.disk, { force: true });
+      await createOverlay(this.disk, join(dir, CHECKPOINT_DISK), this.o.signal);
+      await copyFile(join(dir, CHECKPOINT_VARS), this.vars);
+      await chmod(this.vars, 0o600);
+      this.o.emit({ type: 'log', runId: this.runId, level: 'info', message: `booting overlays on checkpoint ${key}`, at: Date.now() });
+    });
+  }
+
   async phase(name: string, fn: () => Promise<void>): Promise<void> {
     if (this.o.signal.aborted) throw new AbortedError(String(this.o.signal.reason?.message ?? 'aborted'));
     const at = Date.now();
@@ -147,7 +208,7 @@ class PlanRun {
   stepContext(): StepContext {
     if (!this.ssh || !this.machine) throw new InfraError('No machine is booted');
     return {
-      plan: this.o.plan,
+      plan: this.plan,
       driver: this.o.driver,
       shell: this.ssh,
       serial: this.machine.serial,
@@ -159,7 +220,8 @@ class PlanRun {
   }
 
   async image(): Promise<void> {
-    const { plan, driver } = this.o;
+    const { driver } = this.o;
+    const plan = this.plan;
     const image = await driver.buildImage({
       cacheDir: this.o.cacheDir,
       signal: this.o.signal,
@@ -167,6 +229,7 @@ class PlanRun {
       onProgress: (line) => this.o.emit({ type: 'log', runId: this.runId, level: 'info', message: `[build] ${line}`, at: Date.now() }),
     });
     this.iso = image.iso;
+    this.imageKey = image.key;
     this.workDir = await mkdtemp(join(tmpdir(), 'darlings-'));
     this.teardowns.add('remove the work folder', async () => {
       if (!this.o.keepVm) await rm(this.workDir, { recursive: true, force: true });
@@ -182,7 +245,7 @@ class PlanRun {
 
   /** Starts QEMU for the next boot, with its own serial log. */
   async startMachine(withInstaller: boolean, label: string): Promise<Machine> {
-    const { plan } = this.o;
+    const plan = this.plan;
     const { machineSpec } = await import('./machine-spec.ts');
     const spec = machineSpec({
       plan,
@@ -214,7 +277,7 @@ class PlanRun {
   }
 
   async connectSsh(hostKeyLine: string): Promise<void> {
-    const { plan } = this.o;
+    const plan = this.plan;
     this.ssh?.close();
     this.ssh = await this.step('connect over SSH (host key pinned from the console)', () =>
       SshChannel.connect({
@@ -231,7 +294,7 @@ class PlanRun {
   }
 
   async bootInstaller(): Promise<void> {
-    const { plan } = this.o;
+    const plan = this.plan;
     const m = await this.startMachine(true, `installer (${plan.guest})`);
     const hk = await this.step('wait for the installer to announce its ssh host key', () =>
       m.serial.waitFor(HOSTKEY_LINE, { timeoutMs: plan.timeouts.bootMs, signal: this.o.signal, what: 'the installer to boot and announce its ssh host key' }),
@@ -243,7 +306,7 @@ class PlanRun {
   }
 
   async powerOffInstaller(): Promise<void> {
-    const { plan } = this.o;
+    const plan = this.plan;
     const ssh = this.ssh!;
     await this.step('unmount and close enc', () =>
       ssh.expectSuccess(`sync; umount -R /mnt && swapoff -a && cryptsetup close ${plan.luks.mapping}`, { timeoutMs: plan.timeouts.commandMs }),
@@ -259,7 +322,7 @@ class PlanRun {
 
   async bootTarget(label: string, startQemu: boolean): Promise<void> {
     const m = startQemu ? await this.startMachine(false, label) : this.machine!;
-    const r = await unlockAndLogIn(m.serial, this.o.plan, this.step, this.o.signal);
+    const r = await unlockAndLogIn(m.serial, this.plan, this.step, this.o.signal);
     if (r.rollbackLines.length) this.o.emit({ type: 'log', runId: this.runId, level: 'info', message: `rollback: ${r.rollbackLines.join(' | ')}`, at: Date.now() });
     await this.connectSsh(r.hostKeyLine);
   }
@@ -278,7 +341,7 @@ class PlanRun {
   /** The kernel log of this boot, kept for kernel.log-clean and as dmesg-<boot>.txt. */
   async saveKernelLog(): Promise<void> {
     const boot = this.boots.length;
-    const r = await this.ssh!.run('dmesg', { timeoutMs: this.o.plan.timeouts.commandMs });
+    const r = await this.ssh!.run('dmesg', { timeoutMs: this.plan.timeouts.commandMs });
     (this.facts.kernelLogs ??= []).push({ boot, text: r.stdout });
     await this.out.writeText(`dmesg-${boot}.txt`, r.stdout);
   }
