@@ -40,7 +40,10 @@ export async function persistOnFirstBoot(ctx: StepContext): Promise<void> {
     await ctx.step(`service state in ${state.path}`, async () => {
       // A service would create its folder; through a dangling L link that means its target.
       await run(`p=${shQuote(state.path)}; if [ -L "$p" ]; then mkdir -p "$(readlink "$p")"; else mkdir -p "$p"; fi`);
-      for (const f of state.files) await run(`head -c 4096 /dev/urandom | sha256sum > ${shQuote(`${state.path}/${f}`)}`);
+      for (const f of state.files) {
+        const path = shQuote(`${state.path}/${f}`);
+        await run(`mkdir -p "$(dirname ${path})" && head -c 4096 /dev/urandom | sha256sum > ${path}`);
+      }
     });
   }
   const copied: string[] = [];
