@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, realpath, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InfraError } from '../../errors.ts';
+import { HostError, InfraError } from '../../errors.ts';
 import type { BuildImageOptions, GuestImage } from '../guest.ts';
 import { nixErrorText, nixVersion, runNix } from './nix-tools.ts';
 
@@ -66,6 +66,12 @@ export async function buildImage(options: NixosImageOptions): Promise<GuestImage
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   const storePath = result.stdout.trim().split('\n').pop() ?? '';
+  if (result.exitCode !== 0 && /^error: the group '.*' specified in 'build-users-group' does not exist/m.test(result.stderr)) {
+    throw new HostError(
+      'Nix cannot build here: it has no build users (group nixbld)',
+      'the Nix installer with --daemon, or `build-users-group =` in /etc/nix/nix.conf when building as root',
+    );
+  }
   if (result.exitCode !== 0 || !storePath.startsWith('/')) {
     throw new InfraError(`nix-build of the nixos installer ISO (${isoConfig}) failed:\n${nixErrorText(result.stderr)}`);
   }
