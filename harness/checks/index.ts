@@ -26,3 +26,4 @@ export * from './parse.ts';
 /** What a run of the blog procedure checks: DESIGN.md's, then the kernel and hardware ones. */
 export const ALL_CHECKS: readonly Check[] = [...DESIGN_CHECKS, ...KERNEL_CHECKS];
 export { KERNEL_CHECKS, badKernelLines, DEFAULT_DENY } from './kernel.ts';
+export { POWER_CUT_CHECKS, nonZeroStats } from './power-cut.ts';

@@ -104,10 +104,12 @@ class PlanRun {
         await writeCanaries(this.stepContext());
         await this.saveKernelLog();
       });
-      await this.phase('reboot', () => this.reboot());
+      if (plan.powerCut) await this.phase('power-cut', () => this.powerCutMidWrite(plan.powerCut!));
+      else await this.phase('reboot', () => this.reboot());
       await this.phase('checks', async () => {
         this.facts.currentBoot = this.boots.length;
-        this.checks = await runChecks({ plan: this.plan, shell: this.ssh!, facts: this.facts, out: this.out, emit, runId: this.runId, signal: this.o.signal, step: this.step });
+        const { ALL_CHECKS, POWER_CUT_CHECKS } = await import('../checks/index.ts');
+        this.checks = await runChecks({ checks: plan.powerCut ? [...ALL_CHECKS, ...POWER_CUT_CHECKS] : ALL_CHECKS, plan: this.plan, shell: this.ssh!, facts: this.facts, out: this.out, emit, runId: this.runId, signal: this.o.signal, step: this.step });
       });
       await this.phase('power-off', () => this.machine!.powerOff(this.plan.timeouts.shutdownMs));
     } catch {
@@ -344,6 +346,27 @@ class PlanRun {
     const r = await this.ssh!.run('dmesg', { timeoutMs: this.plan.timeouts.commandMs });
     (this.facts.kernelLogs ??= []).push({ boot, text: r.stdout });
     await this.out.writeText(`dmesg-${boot}.txt`, r.stdout);
+  }
+
+  /**
+   * Everything before this is synced; now start unsynced writes to /persist and /, pull the plug
+   * while they run, and boot again (passphrase, rollback, login) on the same disk.
+   */
+  async powerCutMidWrite(cut: { writeMiB: number; afterMs: number }): Promise<void> {
+    const ssh = this.ssh!;
+    await this.step(`start writing ${cut.writeMiB} MiB without syncing`, () =>
+      ssh.expectSuccess(
+        `nohup sh -c 'dd if=/dev/urandom of=/persist/darlings-unsynced bs=1M count=${cut.writeMiB}; dd if=/dev/urandom of=/darlings-unsynced bs=1M count=${cut.writeMiB}' >/dev/null 2>&1 &`,
+        { timeoutMs: this.plan.timeouts.commandMs },
+      ),
+    );
+    await new Promise((r) => setTimeout(r, cut.afterMs));
+    await this.step('pull the plug (QMP quit)', async () => {
+      ssh.close();
+      this.ssh = undefined;
+      await this.machine!.powerCut();
+    });
+    await this.bootTarget('after the power cut', true);
   }
 
   async screenshot(phase: string): Promise<void> {

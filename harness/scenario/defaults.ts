@@ -120,3 +120,7 @@ export const DEFAULT_KERNELS = ['default'] as const;
 
 export const DEFAULT_INITRD = 'scripted';
 export const DEFAULT_ROLLBACK = 'builtin';
+
+/** power-cut: how much unsynced data is being written when the plug is pulled, and when. */
+export const POWER_CUT_WRITE_MIB = 64;
+export const POWER_CUT_AFTER_MS = 1500;

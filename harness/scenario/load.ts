@@ -237,6 +237,7 @@ function buildPlan(scenario: Scenario, guest: GuestName, kernel: string, profile
     profile,
     ...(from !== undefined && { from: { scenario: from, checkpoint: 'installed' as const } }),
     offlineInstall: input.nixos?.offlineInstall ?? false,
+    ...(input.powerCut && { powerCut: { writeMiB: input.powerCut.writeMiB ?? D.POWER_CUT_WRITE_MIB, afterMs: input.powerCut.afterMs ?? D.POWER_CUT_AFTER_MS } }),
     ...(nixpkgs !== undefined && { nixpkgs: /^\.\.?\//.test(nixpkgs) ? resolve(dirname(scenario.file), nixpkgs) : nixpkgs }),
     secrets: [...new Set([luks.passphrase, ...luks.wrongPassphrases, user.password])],
   };

@@ -138,6 +138,11 @@ export interface Plan {
   profile: PlanProfile;
   /** Start from a checkpoint: `<scenario>@installed`. */
   from?: { scenario: string; checkpoint: 'installed' };
+  /**
+   * Pull the plug mid-write after persisting (power-cut.yaml): synced data must survive, btrfs
+   * must report no errors, and the rollback must still happen.
+   */
+  powerCut?: { writeMiB: number; afterMs: number };
   /** nixos: copy the closure from the host instead of the binary cache. */
   offlineInstall: boolean;
   /** nixos: the nixpkgs to build/evaluate with, if the scenario pins one. */

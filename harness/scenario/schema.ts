@@ -167,6 +167,7 @@ export const scenarioSchema = strict({
     }),
   ).optional(),
   canaries: list(strict({ path: absolutePath, expect: oneOf(['gone', 'kept']).optional() })).optional(),
+  powerCut: strict({ writeMiB: positiveInteger.optional(), afterMs: positiveInteger.optional() }).optional(),
   fsDiff: strict({ script: nonEmpty.optional(), allow: list(regex).optional() }).optional(),
   expect: strict({ failures: list(checkId).optional() }).optional(),
   skip: list(strict({ check: checkId, reason: nonEmpty })).optional(),
