@@ -59,6 +59,9 @@ export interface GuestDriver {
   install(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void>;
   /** Set the user's password without a prompt; the password travels on stdin only. */
   setPassword(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void>;
+  /** What the target's stage 1 prints when it asks for the passphrase and when it refuses one. */
+  readonly passphrasePrompt: RegExp;
+  readonly passphraseRefused: RegExp;
   /**
    * Map a persisted /etc entry of the scenario to this guest's name for it, or null when the
    * guest has no such file (the stand-in has no /etc/NIXOS).

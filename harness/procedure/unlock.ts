@@ -8,9 +8,8 @@ import type { SerialConsole } from '../channels/serial.ts';
 import { HOSTKEY_LINE } from '../channels/keys.ts';
 import { CheckFailed } from '../errors.ts';
 import type { StepRunner } from './context.ts';
+import type { GuestDriver } from '../guests/guest.ts';
 
-export const PASSPHRASE_PROMPT = /Enter passphrase for [^\s:]*:?/;
-export const PASSPHRASE_REFUSED = /No key available with this passphrase|Incorrect passphrase|wrong passphrase/i;
 export const LOGIN_PROMPT = /login: *$/m;
 export const PASSWORD_PROMPT = /Password: *$/m;
 
@@ -26,20 +25,21 @@ export interface UnlockResult {
 export async function unlockAndLogIn(
   serial: SerialConsole,
   plan: Plan,
+  driver: Pick<GuestDriver, 'passphrasePrompt' | 'passphraseRefused'>,
   step: StepRunner,
   signal?: AbortSignal,
 ): Promise<UnlockResult> {
   const t = plan.timeouts;
   const bootOffset = serial.markBoot();
   for (const [i, wrong] of plan.luks.wrongPassphrases.entries()) {
-    await step('wait for the passphrase prompt', () => serial.waitFor(PASSPHRASE_PROMPT, { timeoutMs: t.passphrasePromptMs, signal, what: 'the LUKS passphrase prompt' }));
+    await step('wait for the passphrase prompt', () => serial.waitFor(driver.passphrasePrompt, { timeoutMs: t.passphrasePromptMs, signal, what: 'the LUKS passphrase prompt' }));
     serial.typeSecret(wrong);
     // If the wrong one were accepted, the boot would go on and this wait would time out.
     await step(`wrong passphrase ${i + 1} is refused`, () =>
-      serial.waitFor(PASSPHRASE_REFUSED, { timeoutMs: t.passphrasePromptMs, signal, what: `wrong passphrase ${i + 1} to be refused` }),
+      serial.waitFor(driver.passphraseRefused, { timeoutMs: t.passphrasePromptMs, signal, what: `wrong passphrase ${i + 1} to be refused` }),
     );
   }
-  await step('wait for the passphrase prompt', () => serial.waitFor(PASSPHRASE_PROMPT, { timeoutMs: t.passphrasePromptMs, signal, what: 'the LUKS passphrase prompt' }));
+  await step('wait for the passphrase prompt', () => serial.waitFor(driver.passphrasePrompt, { timeoutMs: t.passphrasePromptMs, signal, what: 'the LUKS passphrase prompt' }));
   const afterPrompt = serial.position;
   serial.typeSecret(plan.luks.passphrase);
   const hostKey = await step('wait for the ssh host key on the console', () =>

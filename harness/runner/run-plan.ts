@@ -324,7 +324,7 @@ class PlanRun {
 
   async bootTarget(label: string, startQemu: boolean): Promise<void> {
     const m = startQemu ? await this.startMachine(false, label) : this.machine!;
-    const r = await unlockAndLogIn(m.serial, this.plan, this.step, this.o.signal);
+    const r = await unlockAndLogIn(m.serial, this.plan, this.o.driver, this.step, this.o.signal);
     if (r.rollbackLines.length) this.o.emit({ type: 'log', runId: this.runId, level: 'info', message: `rollback: ${r.rollbackLines.join(' | ')}`, at: Date.now() });
     await this.connectSsh(r.hostKeyLine);
   }

@@ -24,6 +24,9 @@ export const debianDriver: GuestDriver = {
   name: 'debian',
   configDir: CONFIG_DIR,
   etcEntry: debianEtcEntry,
+  // The stand-in's initrd runs cryptsetup itself, so these are cryptsetup's own words.
+  passphrasePrompt: /Enter passphrase for [^\s:]*:?/,
+  passphraseRefused: /No key available with this passphrase/,
 
   async buildImage(options) {
     const key = await hashInputs(

@@ -2,6 +2,7 @@
  * The nixos GuestDriver: what "generate config", "install" and "set the password" mean on NixOS.
  * The shared procedure has partitioned, formatted and mounted everything under /mnt by then.
  */
+import { NIXOS_PASSPHRASE_PROMPT, NIXOS_PASSPHRASE_REFUSED } from './console.ts';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,4 +123,6 @@ export const nixosDriver: GuestDriver = {
   setPassword,
   /** NixOS has every /etc entry the blog persists, under the same name. */
   etcEntry: (name) => name,
+  passphrasePrompt: NIXOS_PASSPHRASE_PROMPT,
+  passphraseRefused: NIXOS_PASSPHRASE_REFUSED,
 };
