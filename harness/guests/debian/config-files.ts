@@ -3,9 +3,7 @@
  * /mnt/etc/darlings before `darlings-install`, as NixOS's configuration.nix would say the same.
  */
 import type { Plan } from '../../scenario/plan.ts';
-import { readFileSync } from 'node:fs';
-
-export const ROLLBACK_SCRIPT = readFileSync(new URL('../../procedure/scripts/rollback.sh', import.meta.url), 'utf8');
+import { builtinRollbackScript } from '../../procedure/rollback-script.ts';
 
 /** Values that cannot break out of a double-quoted shell assignment. */
 function shValue(v: string): string {
@@ -47,5 +45,5 @@ export function tmpfilesConf(plan: Plan): string {
 export function rollbackScript(plan: Plan): string | null {
   if (plan.rollback.kind === 'none') return null;
   if (plan.rollback.kind === 'script') return plan.rollback.source;
-  return ROLLBACK_SCRIPT;
+  return `${builtinRollbackScript(plan)}\n`;
 }
