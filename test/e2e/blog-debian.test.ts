@@ -45,16 +45,6 @@ describe('the blog procedure on the debian guest', () => {
     expect(serial2).toMatch(/restoring blank \/root subvolume/);
   });
 
-  it('starts from the installed checkpoint and passes the same checks', async () => {
-    const out = await outputDir('from-installed');
-    outputs.push(out);
-    const r = await darlings(['run', 'scenarios/blog-xps13-from-installed.yaml', '--guest', 'debian', '--output', out]);
-    const results = await readResults(out);
-    expect(results.phases.map((p) => p.name)).not.toContain('install');
-    expect(results.checks.filter((c) => DESIGN_IDS.includes(c.id) && c.status !== 'passed'), r.all?.slice(-3000)).toEqual([]);
-    expect(r.exitCode).toBe(0);
-  });
-
   it('catches a rollback left out: the run passes only because exactly the expected checks fail', async () => {
     const out = await outputDir('broken');
     outputs.push(out);
@@ -67,13 +57,31 @@ describe('the blog procedure on the debian guest', () => {
     expect(r.exitCode).toBe(0);
   });
 
-  it('refuses wrong passphrases at the initrd prompt, then unlocks with the right one', async () => {
-    const out = await outputDir('wrong');
+  it('runs two scenarios side by side from the installed checkpoint (--workers 2): same checks, wrong passphrases refused', async () => {
+    const out = await outputDir('workers');
     outputs.push(out);
-    const r = await darlings(['run', 'scenarios/wrong-passphrase.yaml', '--guest', 'debian', '--output', out]);
-    expect(r.exitCode, r.all?.slice(-3000)).toBe(0);
-    const serial = await readFile(`${out}/serial-1.log`, 'utf8');
+    const r = await darlings(['run', 'scenarios/blog-xps13-from-installed.yaml', 'scenarios/wrong-passphrase.yaml', '--guest', 'debian', '--workers', '2', '--output', out]);
+    const log = r.all?.slice(-4000);
+    const from = await readResults(`${out}/blog-xps13-from-installed-debian-bookworm`);
+    const wrong = await readResults(`${out}/wrong-passphrase-debian-bookworm`);
+    // No install: overlays on the blog's checkpoint, and the same checks pass as in the full run.
+    for (const results of [from, wrong]) {
+      expect(results.phases.map((p) => p.name), log).not.toContain('install');
+      expect(results.checks.filter((c) => DESIGN_IDS.includes(c.id) && c.status !== 'passed'), log).toEqual([]);
+    }
+    // Side by side: they overlapped in time, and shared no port or socket.
+    const span = (x: typeof from) => [Date.parse(x.startedAt!), Date.parse(x.startedAt!) + x.durationMs];
+    const [a0, a1] = span(from);
+    const [b0, b1] = span(wrong);
+    expect(a0! < b1! && b0! < a1!).toBe(true);
+    const ports = async (dir: string) => [...(await readFile(`${out}/${dir}/ssh.log`, 'utf8')).matchAll(/connected to 127\.0\.0\.1:(\d+)/g)].map((m) => m[1]);
+    const pa = await ports('blog-xps13-from-installed-debian-bookworm');
+    const pb = await ports('wrong-passphrase-debian-bookworm');
+    expect(pa.length && pb.length).toBeTruthy();
+    expect(pa.filter((p) => pb.includes(p))).toEqual([]);
+    const serial = await readFile(`${out}/wrong-passphrase-debian-bookworm/serial-1.log`, 'utf8');
     expect(serial.match(/No key available with this passphrase/g)?.length).toBeGreaterThanOrEqual(2);
+    expect(r.exitCode, log).toBe(0);
   });
 
   it('leaves no passphrase or password in any output file, and keeps files 0600 and folders 0700', async () => {
