@@ -91,30 +91,33 @@ kernel_fetch() {
 }
 
 # modules_install DEST_ROOT MODULE...: copies the named modules and everything
-# they depend on (modprobe --show-depends against the full tree) into
+# they depend on (closure over the full tree's modules.dep, one awk pass) into
 # DEST_ROOT/lib/modules/$KVER and runs depmod there. Unknown names are fatal,
 # builtin ones are skipped.
 modules_install() {
 	local dest="$1"; shift
-	local mdir="$dest/lib/modules/$KVER" m line path
-	mkdir -p "$mdir"
-	for m in "$@"; do
-		if grep -q "/${m//_/[_-]}\.ko\$" "$KROOT/lib/modules/$KVER/modules.builtin" 2>/dev/null; then
-			continue
-		fi
-		local deps
-		deps="$(modprobe -d "$KROOT" -S "$KVER" --show-depends "$m" 2>/dev/null)" || die "kernel module not found: $m"
-		while read -r line; do
-			case "$line" in
-			insmod\ *)
-				path="${line#insmod }"; path="${path%% *}"
-				path="${path#"$KROOT"}"
-				mkdir -p "$dest$(dirname "$path")"
-				cp -n "$KROOT$path" "$dest$path"
-				;;
-			esac
-		done <<<"$deps"
-	done
+	local src="$KROOT/lib/modules/$KVER" files
+	files="$(printf '%s\n' "$@" | awk -v dep="$src/modules.dep" -v builtin="$src/modules.builtin" '
+		function norm(n) { gsub("-", "_", n); return n }
+		function name(p) { sub(".*/", "", p); sub("\\.ko$", "", p); return norm(p) }
+		function add(p,   i, n, d) {
+			if (p in seen) return
+			seen[p] = 1; print p
+			n = split(deps[p], d, " ")
+			for (i = 1; i <= n; i++) add(d[i])
+		}
+		BEGIN {
+			while ((getline l < dep) > 0) {
+				split(l, f, ":"); path[name(f[1])] = f[1]; deps[f[1]] = f[2]
+			}
+			while ((getline l < builtin) > 0) isbuiltin[name(l)] = 1
+		}
+		{ m = norm($1); if (m == "") next
+		  if (m in path) add(path[m])
+		  else if (!(m in isbuiltin)) { print "unknown kernel module: " m > "/dev/stderr"; bad = 1 } }
+		END { exit bad }')" || die "kernel module(s) not found"
+	mkdir -p "$dest/lib/modules/$KVER"
+	(cd "$src" && printf '%s\n' $files | cpio -pdm --quiet "$dest/lib/modules/$KVER")
 	modules_finish "$dest"
 }
 
@@ -217,7 +220,7 @@ real_tool() {
 mk_cpio() {
 	local dir="$1" out="$2" comp="${3:-zstd}"
 	if [ "$comp" = zstd ]; then
-		(cd "$dir" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc -R 0:0 --quiet) | zstd -q -T0 -19 -o "$out" -f
+		(cd "$dir" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc -R 0:0 --quiet) | zstd -q -T0 -12 -o "$out" -f
 	else
 		(cd "$dir" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc -R 0:0 --quiet) >"$out"
 	fi
