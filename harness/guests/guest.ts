@@ -44,6 +44,8 @@ export interface BuildImageOptions {
   onProgress?: (line: string) => void;
   /** nixos: nixpkgs path; debian: ignored. */
   nixpkgs?: string;
+  /** The kernel of the run (nixos: default|latest, debian: bookworm|backports); part of the key. */
+  kernel?: string;
   cacheDir: string;
 }
 

@@ -119,8 +119,14 @@ function isAlive(pid: number): boolean {
 }
 
 /** Runs an image build script, streaming its lines to `onProgress`; fails with its last lines. */
-export async function runBuildScript(script: string, out: string, onProgress?: (line: string) => void, signal?: AbortSignal): Promise<void> {
-  const child = execa('bash', [script, out], { all: true, reject: false, cancelSignal: signal, buffer: { all: true } });
+export async function runBuildScript(
+  script: string,
+  out: string,
+  onProgress?: (line: string) => void,
+  signal?: AbortSignal,
+  env: Record<string, string> = {},
+): Promise<void> {
+  const child = execa('bash', [script, out], { all: true, reject: false, cancelSignal: signal, buffer: { all: true }, env });
   let tail: string[] = [];
   child.all?.on('data', (d: Buffer) => {
     for (const line of d.toString().split('\n')) {

@@ -228,6 +228,7 @@ class PlanRun {
       cacheDir: this.o.cacheDir,
       signal: this.o.signal,
       nixpkgs: this.o.nixpkgs ?? plan.nixpkgs,
+      kernel: plan.kernel.name,
       onProgress: (line) => this.o.emit({ type: 'log', runId: this.runId, level: 'info', message: `[build] ${line}`, at: Date.now() }),
     });
     this.iso = image.iso;

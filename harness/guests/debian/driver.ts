@@ -13,6 +13,12 @@ import { configurationConf, persistConf, rollbackScript, tmpfilesConf } from './
 
 const CONFIG_DIR = '/etc/darlings';
 
+/** The stand-in's kernels: bookworm's own, or bookworm-backports' newer one (`latest`). */
+export function debianKernel(name = 'bookworm'): 'bookworm' | 'backports' {
+  if (name === 'backports' || name === 'latest') return 'backports';
+  return 'bookworm';
+}
+
 /** The stand-in keeps its configuration in /etc/darlings and has no /etc/NIXOS marker. */
 export function debianEtcEntry(name: string): string | null {
   if (name === 'NIXOS') return null;
@@ -29,10 +35,11 @@ export const debianDriver: GuestDriver = {
   passphraseRefused: /No key available with this passphrase/,
 
   async buildImage(options) {
+    const kernel = debianKernel(options.kernel);
     const key = await hashInputs(
       [join(IMAGES_DIR, 'debian'), join(IMAGES_DIR, 'common')],
       REPO_ROOT,
-      await hostPackageVersions([...IMAGE_HOST_PACKAGES, 'debootstrap']),
+      [...(await hostPackageVersions([...IMAGE_HOST_PACKAGES, 'debootstrap'])), `kernel=${kernel}`],
     );
     const built = await cachedBuild({
       cacheDir: options.cacheDir,
@@ -40,7 +47,7 @@ export const debianDriver: GuestDriver = {
       key,
       outputs: ['installer.iso', 'manifest.json'],
       signal: options.signal,
-      build: (out) => runBuildScript(join(IMAGES_DIR, 'debian', 'build.sh'), out, options.onProgress, options.signal),
+      build: (out) => runBuildScript(join(IMAGES_DIR, 'debian', 'build.sh'), out, options.onProgress, options.signal, { DARLINGS_KERNEL: kernel }),
     });
     const manifest = JSON.parse(await readFile(join(built.dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
     const facts: Record<string, string | number> = { cached: built.cached ? 'yes' : 'no', buildMs: built.durationMs };
