@@ -117,7 +117,7 @@ modules_install() {
 		  else if (!(m in isbuiltin)) { print "unknown kernel module: " m > "/dev/stderr"; bad = 1 } }
 		END { exit bad }')" || die "kernel module(s) not found"
 	mkdir -p "$dest/lib/modules/$KVER"
-	(cd "$src" && printf '%s\n' $files | cpio -pdm --quiet "$dest/lib/modules/$KVER")
+	(cd "$src" && printf '%s\n' $files | cpio -pdmu --quiet "$dest/lib/modules/$KVER")
 	modules_finish "$dest"
 }
 
@@ -201,6 +201,7 @@ busybox_root() {
 	printf '/bin/sh\n' >"$root/etc/shells"
 	printf 'passwd: files\ngroup: files\nshadow: files\nhosts: files dns\n' >"$root/etc/nsswitch.conf"
 	printf '127.0.0.1 localhost\n' >"$root/etc/hosts"
+	: >"$root/etc/fstab"
 }
 
 # real_tool ROOT PATH...: installs host tools replacing busybox links of the same name.

@@ -35,6 +35,11 @@ target_trim() {
 	# Per-machine identity must not come from the image.
 	rm -f "$t"/etc/ssh/ssh_host_* "$t/etc/machine-id" "$t/etc/resolv.conf" "$t/etc/hostname"
 	rm -f "$t"/etc/apt/apt.conf.d/* 2>/dev/null || true
+	# Lock files are opened with O_NOFOLLOW (systemd-sysusers, shadow tools):
+	# they must be real files in the generated /etc, so they come from nowhere.
+	rm -f "$t/etc/.pwd.lock"
+	# No ifupdown on the target (NetworkManager only); its hook fails on every event.
+	rm -f "$t/etc/NetworkManager/dispatcher.d/01-ifupdown"
 }
 
 target_configure() {
@@ -61,9 +66,15 @@ CONF
 	# Would prompt for locale/timezone/root password on the console at first boot
 	# (every boot: the machine-id is new unless persisted). Apt timers: no apt here.
 	local u
-	for u in systemd-firstboot.service apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer e2scrub_all.timer; do
+	# systemd-networkd: NetworkManager manages the NIC (networkd-wait-online would
+	# hold network-online.target for two minutes).
+	for u in systemd-firstboot.service apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer e2scrub_all.timer \
+		systemd-networkd.service systemd-networkd.socket systemd-networkd-wait-online.service; do
 		ln -sf /dev/null "$e/systemd/system/$u"
 	done
+	rm -f "$e"/systemd/system/*.wants/systemd-networkd* "$e"/systemd/system/dbus-org.freedesktop.network1.service
+	# Locales are trimmed; C.UTF-8 is built into glibc (pam_env reads this file).
+	printf 'LANG=C.UTF-8\n' >"$e/default/locale"
 	# readline: no bracketed-paste escapes around the prompt on the serial console.
 	printf 'set enable-bracketed-paste off\n' >>"$e/inputrc"
 }

@@ -99,7 +99,7 @@ ok "darlings-install in $((SECONDS - t0)) s"
 echo 'delta-pw' | g 'darlings-passwd --root /mnt delta'
 echo 'root-pw' | g 'darlings-passwd --root /mnt root'
 g 'cat /mnt/etc/darlings/hardware.conf /mnt/etc/darlings/crypttab'
-g 'swapoff -a; sync; poweroff' || true
+g 'swapoff /dev/nvme0n1p2; sync; poweroff' || true
 qemu_wait_exit
 
 say "target, first boot (a wrong passphrase first)"
@@ -112,7 +112,7 @@ g 'swapon --show --noheadings | grep -q nvme0n1p2' && ok "swap active" || fail "
 g 'systemctl is-system-running || true; systemctl --failed --no-legend || true'
 MID1="$(g 'cat /etc/machine-id')"
 g 'echo canary >/canary; echo p >/persist/canary; echo l >/var/log/canary; echo h >/home/delta/canary; ls -la /etc/machine-id /persist/etc/'
-g 'systemctl reboot' || true
+g 'systemctl poweroff' || true
 qemu_wait_exit
 
 say "target, second boot"
