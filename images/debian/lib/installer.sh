@@ -14,7 +14,7 @@ efivarfs loop"
 INSTALLER_TOOLS="/usr/sbin/cryptsetup /usr/sbin/dmsetup /usr/bin/btrfs /usr/sbin/mkfs.btrfs
 /usr/sbin/sfdisk /usr/sbin/sgdisk /usr/sbin/mkfs.fat /usr/sbin/mkfs.vfat /usr/sbin/fatlabel
 /usr/sbin/mkswap /usr/sbin/swapon /usr/sbin/swapoff /usr/sbin/blkid /usr/bin/lsblk /usr/bin/findmnt
-/usr/sbin/wipefs /usr/bin/zstd /usr/bin/tar"
+/usr/sbin/wipefs /usr/bin/zstd /usr/bin/tar /usr/bin/efibootmgr"
 
 installer_root() {
 	local r="$1" t
