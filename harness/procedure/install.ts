@@ -52,6 +52,12 @@ export function mountCommands(plan: Plan, root = '/mnt'): string[] {
   return cmds;
 }
 
+/** The mount points of mountCommands, deepest first (busybox umount has no -R). */
+export function unmountOrder(plan: Plan, root = '/mnt'): string[] {
+  const points = [root, ...plan.btrfs.subvolumes.filter((s) => s.mountPoint !== '/').map((s) => `${root}${s.mountPoint}`), `${root}/boot`];
+  return points.sort((a, b) => b.split('/').length - a.split('/').length || b.localeCompare(a));
+}
+
 async function sh(ctx: StepContext, name: string, command: string, stdin?: string): Promise<string> {
   return ctx.step(name, () => ctx.shell.expectSuccess(command, { stdin, timeoutMs: ctx.plan.timeouts.commandMs, signal: ctx.signal }));
 }

@@ -23,7 +23,7 @@ import { freePort } from '../vm/ports.ts';
 import { Machine } from '../vm/machine.ts';
 import { generateClientKey, hostKeyBlob, HOSTKEY_LINE, type ClientKey } from '../channels/keys.ts';
 import { SshChannel } from '../channels/ssh.ts';
-import { installPhases } from '../procedure/install.ts';
+import { installPhases, unmountOrder } from '../procedure/install.ts';
 import { unlockAndLogIn } from '../procedure/unlock.ts';
 import { persistOnFirstBoot, writeCanaries } from '../procedure/state.ts';
 import type { Facts, StepContext } from '../procedure/context.ts';
@@ -312,7 +312,7 @@ class PlanRun {
     const plan = this.plan;
     const ssh = this.ssh!;
     await this.step('unmount and close enc', () =>
-      ssh.expectSuccess(`sync; umount -R /mnt && swapoff -a && cryptsetup close ${plan.luks.mapping}`, { timeoutMs: plan.timeouts.commandMs }),
+      ssh.expectSuccess(`sync && umount ${unmountOrder(plan).join(' ')} && swapoff -a && cryptsetup close ${plan.luks.mapping}`, { timeoutMs: plan.timeouts.commandMs }),
     );
     // The blog reboots with the stick still in; here it is pulled while the machine is off.
     await this.step('power off the installer', async () => {

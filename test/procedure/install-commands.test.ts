@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { luksFormatCommand, mountCommands, partitionPath, sfdiskScript } from '../../harness/procedure/install.ts';
+import { luksFormatCommand, mountCommands, partitionPath, sfdiskScript, unmountOrder } from '../../harness/procedure/install.ts';
 import { persistPairs, parseLinkRule } from '../../harness/procedure/persist-pairs.ts';
 import { testPlan } from '../support/plan.ts';
 
@@ -28,6 +28,12 @@ describe('the blog\'s install commands', () => {
     expect(cmds).toContain('mkdir -p /mnt/var/log');
     expect(cmds).toContain('mount -o subvol=log,compress=zstd,noatime /dev/mapper/enc /mnt/var/log');
     expect(cmds.slice(-2)).toEqual(['mkdir -p /mnt/boot', 'mount /dev/nvme0n1p1 /mnt/boot']);
+  });
+});
+
+describe('after the install', () => {
+  it('unmounts deepest first and / last', () => {
+    expect(unmountOrder(testPlan())).toEqual(['/mnt/var/log', '/mnt/persist', '/mnt/nix', '/mnt/home', '/mnt/boot', '/mnt']);
   });
 });
 
