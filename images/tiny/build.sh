@@ -20,6 +20,8 @@ start_out_dir "$1"
 WORK="${DARLINGS_WORK:-$OUT_DIR.work}"
 STAGE="$OUT_TMP/.stage"
 mkdir -p "$WORK" "$STAGE"
+# No half outputs: on any failure drop the temporary dir.
+trap 'rc=$?; [ $rc -eq 0 ] || rm -rf "$OUT_TMP"' EXIT
 
 step "kernel"
 kernel_fetch "$WORK"
