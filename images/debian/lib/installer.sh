@@ -22,6 +22,11 @@ installer_root() {
 	live_root "$r" installer yes "ttyS0 tty1" $INSTALLER_MODULES
 	# shellcheck disable=SC2086
 	real_tool "$r" $INSTALLER_TOOLS
+	# mkfs.fat converts the label through iconv (codepage 850); without these it
+	# warns on every run. No gconv-modules.cache: it would name absent modules.
+	local g=/usr/lib/x86_64-linux-gnu/gconv
+	mkdir -p "$r$g"
+	cp -a "$g/gconv-modules" "$g/gconv-modules.d" "$g/IBM850.so" "$g/IBM437.so" "$r$g/"
 	for t in darlings-generate-config darlings-install darlings-passwd; do
 		install -m 0755 "$INSTALLER_DIR/$t" "$r/usr/bin/$t"
 	done
