@@ -12,6 +12,7 @@ import type { GuestDriver } from '../guests/guest.ts';
 
 export const LOGIN_PROMPT = /login: *$/m;
 export const PASSWORD_PROMPT = /Password: *$/m;
+export const SHELL_PROMPT = /[$#] $/m;
 
 export interface UnlockResult {
   /** The ssh host key line the target announced on its console. */
@@ -56,6 +57,8 @@ export async function unlockAndLogIn(
     serial.sendLine(plan.user.name);
     await serial.waitFor(PASSWORD_PROMPT, { timeoutMs: t.loginMs, signal, what: 'the password prompt' });
     serial.typeSecret(plan.user.password);
+    // login flushes typeahead while it sets up the session: type only once the shell prompts.
+    await serial.waitFor(SHELL_PROMPT, { timeoutMs: t.loginMs, signal, what: `a shell prompt for ${plan.user.name} after login` });
     const who = await serial.run('id -un', { timeoutMs: t.loginMs, signal, what: `a shell for ${plan.user.name} after login` });
     if (who.output.trim().split('\n').pop()?.trim() !== plan.user.name)
       throw new CheckFailed(`Logged in, but \`id -un\` says ${JSON.stringify(who.output.trim())}`);
