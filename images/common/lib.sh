@@ -4,7 +4,7 @@
 #
 # Conventions:
 #   WORK     persistent cache/work dir (downloaded .debs, extracted kernel, ...)
-#   STAGE    scratch dir of the current build (inside OUT_DIR.tmp's sibling)
+#   STAGE    scratch dir of the current build ("$OUT_DIR.tmp/.stage", removed before the rename)
 # Everything that ends up in OUT_DIR is produced under "$OUT_DIR.tmp" first and
 # renamed at the end by finish_out_dir, so an interrupted build leaves no half output.
 
@@ -42,9 +42,10 @@ start_out_dir() {
 	mkdir -p "$OUT_TMP"
 }
 
-# finish_out_dir: atomically-ish replaces OUT_DIR with OUT_DIR.tmp.
+# finish_out_dir: moves the outputs from OUT_DIR.tmp into OUT_DIR, each by one
+# rename (a reader sees the old file or the new one, never a partial one).
 # Files already in OUT_DIR that this build does not produce are kept (the
-# harness may keep its own stamps there); files we produce are replaced by rename.
+# harness may keep its own stamps there).
 finish_out_dir() {
 	mkdir -p "$OUT_DIR"
 	local f

@@ -17,7 +17,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 
 [ $# -eq 1 ] || die "usage: $0 OUT_DIR"
 require_root
-require_tools apt-get apt-cache dpkg-deb depmod modprobe cpio zstd tar mkfs.vfat mmd mcopy xorriso debootstrap \
+require_tools apt-get apt-cache dpkg-deb depmod kmod cpio zstd tar truncate efibootmgr mkfs.vfat mmd mcopy xorriso debootstrap \
 	cryptsetup btrfs sfdisk sgdisk fatlabel mkswap blkid lsblk findmnt wipefs dropbear dropbearkey busybox
 
 start_out_dir "$1"

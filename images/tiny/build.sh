@@ -14,7 +14,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 
 [ $# -eq 1 ] || die "usage: $0 OUT_DIR"
 require_root
-require_tools apt-get dpkg-deb depmod modprobe cpio zstd mkfs.vfat mmd mcopy xorriso
+require_tools apt-get dpkg-deb depmod kmod cpio zstd mkfs.vfat mmd mcopy xorriso
 
 start_out_dir "$1"
 WORK="${DARLINGS_WORK:-$OUT_DIR.work}"

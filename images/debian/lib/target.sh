@@ -66,16 +66,18 @@ CONF
 	enable_unit "$t" multi-user.target ssh.service
 	enable_unit "$t" multi-user.target NetworkManager.service
 	enable_unit "$t" getty.target serial-getty@ttyS0.service
-	# Would prompt for locale/timezone/root password on the console at first boot
-	# (every boot: the machine-id is new unless persisted). Apt timers: no apt here.
+	# Masked: systemd-firstboot would prompt for locale/timezone/root password on
+	# the console (every boot is a first boot unless machine-id is persisted);
+	# no apt/dpkg/ext4 here (timers, e2scrub_reap costs ~6 s of boot under TCG);
+	# systemd-networkd: NetworkManager manages the NIC (networkd-wait-online
+	# would hold network-online.target for two minutes).
 	local u
-	# systemd-networkd: NetworkManager manages the NIC (networkd-wait-online would
-	# hold network-online.target for two minutes).
-	for u in systemd-firstboot.service apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer e2scrub_all.timer \
+	for u in systemd-firstboot.service apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer e2scrub_all.timer e2scrub_reap.service \
 		systemd-networkd.service systemd-networkd.socket systemd-networkd-wait-online.service; do
 		ln -sf /dev/null "$e/systemd/system/$u"
 	done
-	rm -f "$e"/systemd/system/*.wants/systemd-networkd* "$e"/systemd/system/dbus-org.freedesktop.network1.service
+	rm -f "$e"/systemd/system/*.wants/systemd-networkd* "$e"/systemd/system/*.wants/e2scrub_reap.service \
+		"$e"/systemd/system/dbus-org.freedesktop.network1.service
 	# Locales are trimmed; C.UTF-8 is built into glibc (pam_env reads this file).
 	printf 'LANG=C.UTF-8\n' >"$e/default/locale"
 	# readline: no bracketed-paste escapes around the prompt on the serial console.
