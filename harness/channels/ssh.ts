@@ -177,8 +177,18 @@ function connectOnce(options: SshOptions): Promise<Client> {
         return false;
       },
     };
-    client.once('ready', () => resolve(client));
+    let settled = false;
+    client.once('ready', () => {
+      settled = true;
+      resolve(client);
+    });
+    // ssh2 can emit more than one error (e.g. after the guest reboots under an open session);
+    // one unhandled 'error' would crash the harness, so every later one is swallowed here and
+    // surfaces as a failed exec on the closed connection instead.
+    client.on('error', () => {});
     client.once('error', (err: Error) => {
+      if (settled) return;
+      settled = true;
       client.end();
       if (mismatch) {
         const got = mismatch;
