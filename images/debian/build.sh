@@ -5,6 +5,7 @@
 #   OUT_DIR/manifest.json   kernel, sizes, the target's package set
 #
 # Usage: images/debian/build.sh OUT_DIR     (as root)
+# Env:   DARLINGS_KERNEL=bookworm (default) | backports (bookworm-backports' newer kernel)
 # Cache: kernel .deb and the debootstrap tree live in ${DARLINGS_WORK:-OUT_DIR.work}.
 set -euo pipefail
 
@@ -29,7 +30,7 @@ trap 'rc=$?; [ $rc -eq 0 ] || rm -rf "$OUT_TMP"' EXIT
 
 step "kernel"
 kernel_fetch "$WORK"
-note "$KPKG $KPKG_VERSION"
+note "$KFLAVOR: $KPKG $KPKG_VERSION"
 
 step "target base system (debootstrap)"
 base_system "$WORK"
@@ -60,6 +61,7 @@ step "manifest"
 {
 	printf '{\n'
 	printf '  "kernel": "%s",\n' "$KVER"
+	printf '  "kernelFlavor": "%s",\n' "$KFLAVOR"
 	printf '  "kernelPackage": "%s",\n' "$KPKG"
 	printf '  "kernelPackageVersion": "%s",\n' "$KPKG_VERSION"
 	printf '  "suite": "%s",\n' "$SUITE"

@@ -9,16 +9,6 @@ SUITE=bookworm
 # checks use in the guest (btrfs, cryptsetup, findmnt/lsblk from util-linux).
 TARGET_PACKAGES="systemd,systemd-sysv,udev,kmod,dbus,libpam-systemd,network-manager,sudo,openssh-server,btrfs-progs,cryptsetup-bin,util-linux,procps,iproute2,iputils-ping,less"
 
-# host_mirror: the first deb.debian.org-style "debian" URI in the host's apt
-# sources (deb822 or one-line format); the only mirror this machine can reach.
-host_mirror() {
-	local m
-	m="$(grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v -- '-security' | head -n1 || true)"
-	[ -n "$m" ] || m="$(grep -hE '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | awk '{print $2}' | grep -v -- '-security' | head -n1 || true)"
-	[ -n "$m" ] || m=http://deb.debian.org/debian
-	printf '%s\n' "$m"
-}
-
 # base_system WORK: sets BASE_DIR to a cached debootstrap tree (never modified
 # afterwards; callers copy it) and BASE_PACKAGES_FILE to its package list.
 base_system() {
