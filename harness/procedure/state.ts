@@ -12,7 +12,7 @@ const NM_CONNECTION = 'darlings-wired';
 
 /** A NetworkManager keyfile, like the ones a person's Wi-Fi networks leave behind. */
 export function nmKeyfile(uuid: string): string {
-  return `[connection]\nid=${NM_CONNECTION}\nuuid=${uuid}\ntype=ethernet\nautoconnect=false\n\n[ethernet]\n\n[ipv4]\nmethod=auto\n\n[ipv6]\nmethod=ignore\n`;
+  return `[connection]\nid=${NM_CONNECTION}\nuuid=${uuid}\ntype=ethernet\nautoconnect=true\n\n[ethernet]\n\n[ipv4]\nmethod=auto\n\n[ipv6]\nmethod=ignore\n`;
 }
 
 /** The canary paths: one in / (must vanish) and one in each opted-in place (must stay). */
