@@ -22,7 +22,7 @@ export type HarnessEvent =
   | { type: 'run-begin'; run: RunInfo; accel: 'kvm' | 'tcg'; accelNote: string; at: number }
   | { type: 'phase-begin'; runId: string; phase: string; at: number }
   | { type: 'phase-end'; runId: string; phase: string; status: Status; durationMs: number; error?: string; at: number }
-  /** A timed action inside a phase ("waiting for the passphrase prompt"), nested spans. */
+  /** A timed action inside a phase ("waiting for the passphrase prompt"), nested spans; depth 0 is directly in the phase. */
   | { type: 'step-begin'; runId: string; phase: string; step: string; depth: number; at: number }
   | { type: 'step-end'; runId: string; phase: string; step: string; depth: number; durationMs: number; ok: boolean; at: number }
   | { type: 'boot'; runId: string; boot: number; label: string; at: number }

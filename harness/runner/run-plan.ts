@@ -123,7 +123,8 @@ class PlanRun {
 
   /** Times a nested step and reports it ("wait for the passphrase prompt … 31.2 s"). */
   step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    const depth = ++this.depth;
+    // 0 for a step directly in a phase, 1 inside another step, …
+    const depth = this.depth++;
     const at = Date.now();
     this.o.emit({ type: 'step-begin', runId: this.runId, phase: this.currentPhase, step: name, depth, at });
     let ok = false;
