@@ -111,7 +111,7 @@ class PlanRun {
         const { ALL_CHECKS, POWER_CUT_CHECKS } = await import('../checks/index.ts');
         this.checks = await runChecks({ checks: plan.powerCut ? [...ALL_CHECKS, ...POWER_CUT_CHECKS] : ALL_CHECKS, plan: this.plan, shell: this.ssh!, facts: this.facts, out: this.out, emit, runId: this.runId, signal: this.o.signal, step: this.step });
       });
-      await this.phase('power-off', () => this.machine!.powerOff(this.plan.timeouts.shutdownMs));
+      await this.phase('power-off', () => this.powerOffTarget());
     } catch {
       // The failing phase is recorded; what remains is teardown and the result.
     } finally {
@@ -322,6 +322,17 @@ class PlanRun {
       this.ssh = undefined;
       await this.machine!.waitForShutdown(plan.timeouts.shutdownMs);
     });
+  }
+
+  /** A clean shutdown from inside (the guest may ignore ACPI's button); QMP quit if it hangs. */
+  async powerOffTarget(): Promise<void> {
+    const ssh = this.ssh;
+    this.ssh = undefined;
+    if (ssh) {
+      await ssh.run('systemctl poweroff', { timeoutMs: 10_000 }).catch(() => undefined);
+      ssh.close();
+    }
+    await this.machine!.powerOff(this.plan.timeouts.shutdownMs);
   }
 
   async bootTarget(label: string, startQemu: boolean): Promise<void> {

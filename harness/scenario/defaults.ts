@@ -77,7 +77,7 @@ export const DEFAULT_PERSIST_TMPFILES: readonly string[] = [
  */
 export const DEFAULT_FS_DIFF_ALLOW: readonly string[] = [
   '^/etc/ssh/ssh_host_',
-  '^/etc/(passwd|group|shadow|subuid|subgid|sudoers)(-|$)',
+  '^/etc/(passwd|group|shadow|gshadow|subuid|subgid|sudoers)(-|$)',
   '^/etc/\\.(clean|updated)$',
   '^/etc/(resolv\\.conf|hostname|hosts|localtime|mtab)$',
   '^/etc/\\.pwd\\.lock$',

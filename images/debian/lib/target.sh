@@ -50,12 +50,12 @@ target_configure() {
 	# journald keeps past boots in /var/log/journal (the log subvolume).
 	mkdir -p "$e/systemd/journald.conf.d"
 	printf '[Journal]\nStorage=persistent\n' >"$e/systemd/journald.conf.d/darlings.conf"
-	# sshd: keys from /etc/ssh/authorized_keys.d (like NixOS), root by key only,
+	# sshd: the harness's key from /run/darlings/authorized_keys.d, root by key only,
 	# only the ed25519 host key (generated at boot; RSA would be slow under TCG).
 	mkdir -p "$e/ssh/sshd_config.d"
 	cat >"$e/ssh/sshd_config.d/darlings.conf" <<'CONF'
 HostKey /etc/ssh/ssh_host_ed25519_key
-AuthorizedKeysFile .ssh/authorized_keys /etc/ssh/authorized_keys.d/%u
+AuthorizedKeysFile .ssh/authorized_keys /run/darlings/authorized_keys.d/%u
 PermitRootLogin prohibit-password
 CONF
 	install -d "$t/usr/lib/darlings"
