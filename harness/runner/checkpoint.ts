@@ -51,7 +51,8 @@ export async function basePlanOf(plan: Plan): Promise<Plan> {
   const scenario = await loadScenario(file).catch((e: unknown) => {
     throw new ScenarioError(`from: ${plan.from!.scenario}@installed: cannot load ${file}: ${e instanceof Error ? e.message : String(e)}`, plan.file);
   });
-  const base = expandPlans(scenario, { guest: plan.guest }).find((p) => p.kernel.name === plan.kernel.name);
+  // The base's install with this run's kernel: a kernel matrix shares the base's procedure.
+  const base = expandPlans(scenario, { guest: plan.guest, kernel: plan.kernel.name })[0];
   if (!base) throw new ScenarioError(`from: ${plan.from.scenario} has no run for ${plan.guest}/${plan.kernel.name}`, plan.file);
   if (base.from) throw new ScenarioError(`from: ${plan.from.scenario} itself starts from a checkpoint; chains are not supported`, plan.file);
   return base;
