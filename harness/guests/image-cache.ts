@@ -76,8 +76,28 @@ export async function cachedBuild(options: CachedBuildOptions): Promise<CachedBu
   if (await complete()) return { dir, key: options.key, cached: true, durationMs: Date.now() - started };
 
   await mkdir(join(options.cacheDir, options.name), { recursive: true });
-  const lock = `${dir}.lock`;
-  // One builder at a time per key (parallel workers): mkdir is atomic.
+  const tmp = `${dir}.tmp-${process.pid}`;
+  // One builder at a time per key (parallel workers, or two harnesses).
+  return withLock(`${dir}.lock`, options.signal, async () => {
+    if (await complete()) return { dir, key: options.key, cached: true, durationMs: Date.now() - started };
+    await rm(tmp, { recursive: true, force: true });
+    await options.build(tmp);
+    for (const o of options.outputs)
+      if (!(await exists(join(tmp, o)))) throw new InfraError(`The ${options.name} image build finished but did not produce ${o}`);
+    await rm(dir, { recursive: true, force: true });
+    await rename(tmp, dir);
+    return { dir, key: options.key, cached: false, durationMs: Date.now() - started };
+  }).finally(async () => {
+    await rm(tmp, { recursive: true, force: true });
+    await rm(`${tmp}.tmp`, { recursive: true, force: true });
+  });
+}
+
+/**
+ * Runs `fn` holding a lock folder (mkdir is atomic); a lock whose owner died is taken over.
+ * Shared build work folders use it too, since builds of different keys share them.
+ */
+export async function withLock<T>(lock: string, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
   await pollUntil(
     async () => {
       try {
@@ -90,21 +110,11 @@ export async function cachedBuild(options: CachedBuildOptions): Promise<CachedBu
         return false;
       }
     },
-    { timeoutMs: 60 * 60_000, intervalMs: 1000, what: `the lock ${lock} (another build of the same image)`, signal: options.signal },
+    { timeoutMs: 60 * 60_000, intervalMs: 1000, what: `the lock ${lock} (another build is using it)`, signal },
   );
-  const tmp = `${dir}.tmp-${process.pid}`;
   try {
-    if (await complete()) return { dir, key: options.key, cached: true, durationMs: Date.now() - started };
-    await rm(tmp, { recursive: true, force: true });
-    await options.build(tmp);
-    for (const o of options.outputs)
-      if (!(await exists(join(tmp, o)))) throw new InfraError(`The ${options.name} image build finished but did not produce ${o}`);
-    await rm(dir, { recursive: true, force: true });
-    await rename(tmp, dir);
-    return { dir, key: options.key, cached: false, durationMs: Date.now() - started };
+    return await fn();
   } finally {
-    await rm(tmp, { recursive: true, force: true });
-    await rm(`${tmp}.tmp`, { recursive: true, force: true });
     await rm(lock, { recursive: true, force: true });
   }
 }

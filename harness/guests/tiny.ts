@@ -15,7 +15,9 @@ export async function buildTinyImage(options: BuildImageOptions): Promise<GuestI
     key,
     outputs: ['tiny.iso'],
     signal: options.signal,
-    build: (out) => runBuildScript(join(IMAGES_DIR, 'tiny', 'build.sh'), out, options.onProgress, options.signal),
+    build: (out) => runBuildScript(join(IMAGES_DIR, 'tiny', 'build.sh'), out, options.onProgress, options.signal, {
+      DARLINGS_WORK: join(options.cacheDir, 'tiny-work'),
+    }),
   });
   return { iso: join(built.dir, 'tiny.iso'), key, facts: { cached: built.cached ? 'yes' : 'no', buildMs: built.durationMs } };
 }

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import type { GuestDriver } from '../guest.ts';
-import { cachedBuild, hashInputs, hostPackageVersions, runBuildScript } from '../image-cache.ts';
+import { cachedBuild, hashInputs, hostPackageVersions, runBuildScript, withLock } from '../image-cache.ts';
 import { IMAGE_HOST_PACKAGES, IMAGES_DIR, REPO_ROOT } from '../images.ts';
 import { shQuote } from '../../channels/ssh.ts';
 import { configurationConf, persistConf, rollbackScript, tmpfilesConf } from './config-files.ts';
@@ -47,7 +47,12 @@ export const debianDriver: GuestDriver = {
       key,
       outputs: ['installer.iso', 'manifest.json'],
       signal: options.signal,
-      build: (out) => runBuildScript(join(IMAGES_DIR, 'debian', 'build.sh'), out, options.onProgress, options.signal, { DARLINGS_KERNEL: kernel }),
+      build: (out) => withLock(join(options.cacheDir, 'debian-work.lock'), options.signal, () => runBuildScript(join(IMAGES_DIR, 'debian', 'build.sh'), out, options.onProgress, options.signal, {
+          DARLINGS_KERNEL: kernel,
+          // Downloads and the debootstrap tree, keyed inside by their own inputs: shared by every
+          // build, so an edit to a script rebuilds in seconds, not minutes.
+          DARLINGS_WORK: join(options.cacheDir, 'debian-work'),
+        })),
     });
     const manifest = JSON.parse(await readFile(join(built.dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
     const facts: Record<string, string | number> = { cached: built.cached ? 'yes' : 'no', buildMs: built.durationMs };
