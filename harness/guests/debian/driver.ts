@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import type { GuestDriver } from '../guest.ts';
+import { HostError } from '../../errors.ts';
 import { cachedBuild, hashInputs, hostPackageVersions, runBuildScript, withLock } from '../image-cache.ts';
 import { IMAGE_HOST_PACKAGES, IMAGES_DIR, REPO_ROOT } from '../images.ts';
 import { shQuote } from '../../channels/ssh.ts';
@@ -47,12 +48,19 @@ export const debianDriver: GuestDriver = {
       key,
       outputs: ['installer.iso', 'manifest.json'],
       signal: options.signal,
-      build: (out) => withLock(join(options.cacheDir, 'debian-work.lock'), options.signal, () => runBuildScript(join(IMAGES_DIR, 'debian', 'build.sh'), out, options.onProgress, options.signal, {
+      build: async (out) => {
+        if (process.getuid?.() !== 0)
+          throw new HostError(
+            'Building the debian image needs root (debootstrap, device nodes in the initramfs).',
+            'build it once as root with the same cache: sudo XDG_CACHE_HOME="$HOME/.cache" npx darlings build-image debian',
+          );
+        return withLock(join(options.cacheDir, 'debian-work.lock'), options.signal, () => runBuildScript(join(IMAGES_DIR, 'debian', 'build.sh'), out, options.onProgress, options.signal, {
           DARLINGS_KERNEL: kernel,
           // Downloads and the debootstrap tree, keyed inside by their own inputs: shared by every
           // build, so an edit to a script rebuilds in seconds, not minutes.
           DARLINGS_WORK: join(options.cacheDir, 'debian-work'),
-        })),
+        }));
+      },
     });
     const manifest = JSON.parse(await readFile(join(built.dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
     const facts: Record<string, string | number> = { cached: built.cached ? 'yes' : 'no', buildMs: built.durationMs };
