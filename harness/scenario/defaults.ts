@@ -84,6 +84,11 @@ export const DEFAULT_FS_DIFF_ALLOW: readonly string[] = [
   '^/var/lib/systemd/',
   '^/var/lib/nixos/',
   '^/var/lib/NetworkManager/(NetworkManager\\.state|NetworkManager-intern\\.conf|internal-|dhclient|lease)',
+  // NetworkManager saves `timestamps` by writing a new file and renaming it over the old one,
+  // which replaces the blog's L link with a plain file on the rolled-back root: found by the
+  // first full run. A known gap of the blog's rule for this file (secret_key, only read once it
+  // exists, keeps its link); allowed here so every scenario with the default rules says the same.
+  '^/var/lib/NetworkManager/timestamps$',
   '^/var/cache/',
   '^/var/\\.updated$',
   '^/root/\\.(bash_history|nix-)',
