@@ -17,8 +17,9 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          testTimeout: 40 * 60_000,
-          hookTimeout: 40 * 60_000,
+          // One VM scenario pair takes 5-10 min under TCG; a hang must fail well inside CI's budget.
+          testTimeout: 20 * 60_000,
+          hookTimeout: 20 * 60_000,
           pool: 'forks',
           poolOptions: { forks: { singleFork: true } },
         },

@@ -51,7 +51,7 @@ beforeAll(async () => {
   const hk = await machine.serial.waitFor(HOSTKEY_LINE, { timeoutMs: 300_000, what: 'the installer\'s host key' });
   await machine.serial.waitFor(/darlings-ready: installer/, { timeoutMs: 300_000, what: 'the installer to be ready' });
   ssh = await SshChannel.connect({ port: machine.spec.sshPort, privateKey: key.privateKey, hostKey: hostKeyBlob(hk[1]!), connectTimeoutMs: 60_000, commandTimeoutMs: 60_000, redactor: new Redactor() });
-}, 30 * 60_000);
+}, 20 * 60_000);
 
 afterAll(async () => {
   ssh?.close();

@@ -23,7 +23,7 @@ async function startAndWaitForQemu(out: string) {
     all: true,
     env: { CI: 'true' },
   });
-  const vm = await pollUntil(() => qemusOf('blog-xps13')[0], { timeoutMs: 20 * 60_000, intervalMs: 500, what: 'the run to start QEMU' });
+  const vm = await pollUntil(() => qemusOf('blog-xps13')[0], { timeoutMs: 8 * 60_000, intervalMs: 500, what: 'the run to start QEMU' });
   return { child, vm };
 }
 
@@ -43,7 +43,7 @@ describe('stopping a run', () => {
       expect(results.phases.at(-1)?.error).toMatch(new RegExp(`interrupted by ${signal}`));
       expect(qemusOf('blog-xps13').map((q) => q.pid)).not.toContain(vm.pid);
       await expect(access(vm.dir)).rejects.toThrow();
-    }, 25 * 60_000);
+    }, 10 * 60_000);
   }
 
   it('on a second Ctrl-C: exits at once, and QEMU still dies with it', async () => {
@@ -56,5 +56,5 @@ describe('stopping a run', () => {
     expect(r.exitCode).toBe(130);
     expect(Date.now() - started).toBeLessThan(5000);
     await pollUntil(() => !qemusOf('blog-xps13').some((q) => q.pid === vm.pid), { timeoutMs: 10_000, what: 'QEMU to die with the harness' });
-  }, 25 * 60_000);
+  }, 10 * 60_000);
 });

@@ -37,7 +37,7 @@ describe('nixosDriver', () => {
     await nixosDriver.writeConfig(shell, plan);
     expect(commands[0]?.command).toBe('nixos-generate-config --root /mnt');
     expect(uploads.map((u) => u.path).sort()).toEqual(
-      ['configuration.nix', 'darlings.nix', 'extra.nix', 'mounts.nix', 'optin.nix'].map((f) => `/mnt/etc/nixos/${f}`),
+      ['configuration.nix', 'darlings-harness.nix', 'darlings.nix', 'extra.nix', 'mounts.nix', 'optin.nix'].map((f) => `/mnt/etc/nixos/${f}`),
     );
     expect(uploads.some((u) => u.path.endsWith('hardware-configuration.nix'))).toBe(false);
   });

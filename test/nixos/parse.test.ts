@@ -63,8 +63,12 @@ describe('images/nixos/iso.nix', () => {
       expect(blog).toContain(s);
     }
     const harness = nixFile('harness-installer.nix');
-    for (const s of ['console=ttyS0,115200', '"qemu_fw_cfg"', 'opt/darlings/ssh-key/raw', 'darlings-hostkey:', 'darlings-ready: installer', 'autologinUser = lib.mkForce "root"', 'cryptsetup', 'btrfs-progs', 'mkpasswd', '"prohibit-password"']) {
+    for (const s of ['./harness-common.nix', 'darlings.ready = "installer";', 'autologinUser = lib.mkForce "root"', 'cryptsetup', 'btrfs-progs', 'mkpasswd', 'PermitRootLogin = lib.mkForce "prohibit-password";']) {
       expect(harness).toContain(s);
+    }
+    const common = nixFile('harness-common.nix');
+    for (const s of ['console=ttyS0,115200', '"qemu_fw_cfg"', 'opt/darlings/ssh-key/raw', 'darlings-hostkey:', 'darlings-ready: ${cfg.ready}']) {
+      expect(common).toContain(s);
     }
   });
 });
