@@ -1,73 +1,56 @@
 /**
  * `darlings.nix`: what the harness needs from the installed system (docs/guest-contract.md), kept
- * out of the blog's configuration.nix: the serial console, SSH with the per-run fw_cfg key, the
- * `darlings-hostkey:` / `darlings-ready: target` lines, and the initrd's `switching root` line.
+ * out of the blog's configuration.nix. The console, SSH with the per-run fw_cfg key and the
+ * `darlings-hostkey:` / `darlings-ready: target` lines come from images/nixos/harness-common.nix,
+ * the module the installer ISO imports too, uploaded beside it as `darlings-harness.nix`;
+ * darlings.nix sets its options and adds the initrd's `switching root` line.
  *
  * It leaves nothing in /: the key and the host key live on /run (tmpfs), so the harness's own
  * machinery never shows up in the fs-diff that `state.drift` reads.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Plan } from '../../scenario/plan.ts';
-import { indentLines } from './nix-text.ts';
+import { imagesDir } from './image.ts';
+import { indentLines, nixString } from './nix-text.ts';
 
 export const FW_CFG_SSH_KEY = '/sys/firmware/qemu_fw_cfg/by_name/opt/darlings/ssh-key/raw';
 export const SWITCHING_ROOT = 'darlings-initrd: switching root';
-export const READY_TARGET = 'darlings-ready: target';
+/** `darlings.ready` on the target: what `darlings-ready:` says there. */
+const READY = 'target';
+export const READY_TARGET = `darlings-ready: ${READY}`;
 export const HOSTKEY_PREFIX = 'darlings-hostkey:';
+/** The name harness-common.nix gets in the target's /etc/nixos, beside darlings.nix. */
+export const HARNESS_COMMON_FILE = 'darlings-harness.nix';
+/** `darlings.hostKey` on the target: on /run, not in /etc/ssh. */
+const HOST_KEY = '/run/darlings/ssh_host_ed25519_key';
+
+/**
+ * The text of images/nixos/harness-common.nix, the shared part of the installer's and the
+ * target's harness module, as the driver uploads it to `/etc/nixos/darlings-harness.nix`.
+ *
+ * @example
+ * harnessCommonModule().includes('options.darlings') // true
+ */
+export function harnessCommonModule(): string {
+  return readFileSync(join(imagesDir(), 'harness-common.nix'), 'utf8');
+}
 
 /**
  * The text of darlings.nix for `plan`.
  *
  * @example
- * harnessModule(plan).includes('darlings-ready: target') // true
+ * harnessModule(plan).includes('darlings.ready = "target";') // true
  */
 export function harnessModule(plan: Plan): string {
-  const body = `# ttyS0 last: /dev/console (stage 1 prompts, serial getty) is the port the harness reads.
-boot.kernelParams = [ "console=tty0" "console=ttyS0,115200" ];
-boot.kernelModules = [ "qemu_fw_cfg" ];
-
-services.openssh = {
-  enable = true;
-  settings.PermitRootLogin = "prohibit-password";
-  # Only the harness's key, from fw_cfg, on tmpfs; root's home stays untouched.
-  authorizedKeysFiles = [ "/run/darlings/authorized_keys.d/%u" ];
-  # Regenerated each boot on tmpfs (the harness reads it from the console each boot).
-  hostKeys = [ { type = "ed25519"; path = "/run/darlings/ssh_host_ed25519_key"; } ];
-};
-
-systemd.services.darlings-ssh-key = {
-  description = "Install the harness's per-run SSH key from QEMU fw_cfg";
-  wantedBy = [ "multi-user.target" ];
-  before = [ "sshd.service" ];
-  after = [ "systemd-modules-load.service" ];
-  serviceConfig.Type = "oneshot";
-  serviceConfig.RemainAfterExit = true;
-  script = ''
-    umask 077
-    mkdir -p /run/darlings/authorized_keys.d
-    chmod 0755 /run/darlings /run/darlings/authorized_keys.d
-    key=${FW_CFG_SSH_KEY}
-    if [ -r $key ]; then
-      cat $key > /run/darlings/authorized_keys.d/root.tmp
-      mv /run/darlings/authorized_keys.d/root.tmp /run/darlings/authorized_keys.d/root
-    else
-      echo "darlings: no fw_cfg entry opt/darlings/ssh-key, SSH stays closed" >&2
-    fi
-  '';
-};
-
-systemd.services.darlings-announce = {
-  description = "Tell the harness on ttyS0 that the target reached multi-user";
-  wantedBy = [ "multi-user.target" ];
-  after = [ "multi-user.target" "sshd.service" "darlings-ssh-key.service" ];
-  wants = [ "sshd.service" ];
-  serviceConfig.Type = "oneshot";
-  script = ''
-    key=/run/darlings/ssh_host_ed25519_key.pub
-    for _ in $(seq 1 100); do [ -s $key ] && break; sleep 0.1; done
-    echo "${HOSTKEY_PREFIX} $(cut -d' ' -f1,2 $key)" > /dev/ttyS0
-    echo "${READY_TARGET}" > /dev/ttyS0
-  '';
-};
+  const body = `# Console on ttyS0, qemu_fw_cfg, sshd with the fw_cfg key, the darlings-hostkey: and
+# darlings-ready: lines: images/nixos/harness-common.nix, as the installer ISO has them.
+imports = [ ./${HARNESS_COMMON_FILE} ];
+darlings.ready = ${nixString(READY)};
+# Regenerated each boot on tmpfs (the harness reads it from the console each boot).
+darlings.hostKey = ${nixString(HOST_KEY)};
+# The target is ready once it reached multi-user.
+systemd.services.darlings-announce.after = [ "multi-user.target" ];
 
 ${plan.initrd === 'systemd' ? systemdSwitchRoot() : scriptedSwitchRoot()}`;
   return ['# Generated by darlings: the harness\'s needs on the installed system (not part of the blog).',

@@ -5,7 +5,7 @@ export { configurationNix, extraModule, CONFIG_IMPORTS, DEFAULT_STATE_VERSION, t
 export { optinModule, cryptsetupUnit } from './optin.ts';
 export { builtinRollbackScript, rollbackScript, ROLLBACK_BEGIN, ROLLBACK_END } from './rollback.ts';
 export { mountsModule, standInHardwareConfiguration, hardwareProblems } from './hardware.ts';
-export { harnessModule, FW_CFG_SSH_KEY, SWITCHING_ROOT, READY_TARGET, HOSTKEY_PREFIX } from './harness-module.ts';
+export { harnessModule, harnessCommonModule, HARNESS_COMMON_FILE, FW_CFG_SSH_KEY, SWITCHING_ROOT, READY_TARGET, HOSTKEY_PREFIX } from './harness-module.ts';
 export { nixosConfigFiles } from './files.ts';
 export { nixVersion, nixEnv, NIX_INSTALL_HINT } from './nix-tools.ts';
 export { persistMount, passwordFile, rootSubvolume } from './layout.ts';
