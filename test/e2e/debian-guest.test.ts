@@ -76,22 +76,26 @@ describe('the debian installer image', () => {
     expect(r).toEqual({ exitCode: 0, output: '/dev/nvme0n1\n' });
   });
 
-  it('has working cryptsetup, btrfs, sfdisk, mkfs.vfat and mkswap over SSH', async () => {
-    for (const cmd of ['cryptsetup --version', 'btrfs --version', 'sfdisk --version', 'mkfs.vfat --help', 'mkswap --version', 'darlings-install --help']) {
+  it('has the install tools and the stand-in commands over SSH', async () => {
+    for (const cmd of ['cryptsetup --version', 'btrfs --version', 'sfdisk --version', 'command -v mkfs.vfat mkswap swapon', 'darlings-install --help', 'darlings-generate-config --help']) {
       const r = await ssh.run(cmd);
       expect.soft(r.exitCode, `${cmd}: ${r.stderr}`).toBe(0);
     }
   });
 
-  it('formats LUKS2 and btrfs on the NVMe disk for real', async () => {
+  it('formats LUKS2, btrfs, vfat and swap on the NVMe disk for real', async () => {
     await ssh.upload('/run/test-key', 'not-a-real-secret', 0o600);
     const out = await ssh.expectSuccess(
       'printf "label: gpt\\nsize=64MiB, type=U\\ntype=L\\n" | sfdisk -q /dev/nvme0n1 && ' +
         'cryptsetup -q luksFormat --type luks2 --pbkdf pbkdf2 --iter-time 50 --key-file /run/test-key /dev/nvme0n1p2 && ' +
         'cryptsetup open --key-file /run/test-key /dev/nvme0n1p2 t && mkfs.btrfs -q /dev/mapper/t && mount /dev/mapper/t /mnt && ' +
-        'btrfs subvolume create /mnt/root >/dev/null && btrfs subvolume list /mnt && umount /mnt && cryptsetup close t',
+        'btrfs subvolume create /mnt/root >/dev/null && btrfs subvolume list /mnt && umount /mnt && cryptsetup close t && ' +
+        'mkfs.vfat -n boot /dev/nvme0n1p1 >/dev/null && blkid /dev/nvme0n1p1 && ' +
+        'dd if=/dev/zero of=/run/swap bs=1M count=8 2>/dev/null && chmod 600 /run/swap && mkswap /run/swap && swapon /run/swap && grep /run/swap /proc/swaps && swapoff /run/swap',
       { timeoutMs: 180_000 },
     );
     expect(out).toMatch(/path root/);
+    expect(out).toMatch(/LABEL="boot"/);
+    expect(out).toMatch(/\/run\/swap\s+file/);
   });
 });
