@@ -43,5 +43,7 @@ export function machineSpec(i: SpecInputs): MachineSpec {
     qmpSocket: `${i.workDir}/qmp-${i.boot}.sock`,
     fwCfg: [{ name: 'opt/darlings/ssh-key', string: i.publicKey }],
     smbios: smbiosArgs(plan.profile),
+    // The installed system's reboots become power cycles (see MachineSpec.noReboot).
+    noReboot: !i.iso,
   };
 }

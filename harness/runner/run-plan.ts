@@ -342,15 +342,19 @@ class PlanRun {
     await this.connectSsh(r.hostKeyLine);
   }
 
+  /**
+   * The guest reboots itself (systemd's whole shutdown runs); QEMU exits at the reset instead of
+   * resetting (-no-reboot), and the next boot is a cold start on the same disk and vars.
+   */
   async reboot(): Promise<void> {
     const ssh = this.ssh!;
-    await this.step('reboot', async () => {
+    await this.step('reboot (systemctl reboot)', async () => {
       await ssh.run('systemctl reboot', { timeoutMs: 10_000 }).catch(() => undefined);
       ssh.close();
       this.ssh = undefined;
+      await this.machine!.waitForShutdown(this.plan.timeouts.shutdownMs);
     });
-    this.newBootLog('after the reboot');
-    await this.bootTarget('after the reboot', false);
+    await this.bootTarget('after the reboot', true);
   }
 
   /** The kernel log of this boot, kept for kernel.log-clean and as dmesg-<boot>.txt. */
