@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { imagesDir, nixosConfigFiles, standInHardwareConfiguration } from '../../harness/guests/nixos/index.ts';
 import type { Plan } from '../../harness/scenario/plan.ts';
 import { hasNixInstantiate, nixParseError, nixParseFileError } from './nix-parse.ts';
-import { blogXps13Plan, planWith } from './plan.ts';
+import { planWith } from './plan.ts';
 
 const rollbacks: Plan['rollback'][] = [
   { kind: 'builtin' },

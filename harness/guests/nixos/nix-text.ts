@@ -52,3 +52,13 @@ export function systemdEscape(name: string): string {
 }
 
 const NIX_KEYWORDS = new Set(['if', 'then', 'else', 'assert', 'with', 'let', 'in', 'rec', 'inherit', 'or']);
+
+/**
+ * A NixOS module file: comment lines, the argument set, and the body inside `{ … }`.
+ *
+ * @example
+ * nixModule(['# made by darlings'], '{ ... }', 'boot.loader.systemd-boot.enable = true;')
+ */
+export function nixModule(comments: readonly string[], args: string, body: string): string {
+  return [...comments, `${args}:`, '', '{', ...(body.trim() === '' ? [] : [indentLines(body, '  ')]), '}', ''].join('\n');
+}

@@ -5,7 +5,7 @@
  */
 import type { Plan } from '../../scenario/plan.ts';
 import { neededForBootMounts } from './layout.ts';
-import { indentLines, nixAttrName, nixIndentedString, nixString, systemdEscape } from './nix-text.ts';
+import { nixModule, nixAttrName, nixIndentedString, nixString, systemdEscape } from './nix-text.ts';
 import { rollbackScript } from './rollback.ts';
 
 /** The systemd stage-1 unit that opens the LUKS mapping (`systemd-cryptsetup@enc.service`). */
@@ -62,7 +62,7 @@ export function optinModule(plan: Plan): string {
     parts.push('', ...(plan.initrd === 'scripted' ? scriptedRollback(rollback) : systemdRollback(plan, rollback)));
   }
 
-  return ['{ config, lib, pkgs, ... }:', '', '{', indentLines(parts.join('\n'), '  '), '}', ''].join('\n');
+  return nixModule([], '{ config, lib, pkgs, ... }', parts.join('\n'));
 }
 
 /** Scripted stage 1: before the filesystems are mounted, after the devices (LUKS) are open. */
