@@ -1,7 +1,7 @@
 /**
  * One QEMU process and its channels. Power verbs go through QMP. QEMU is started under
- * `setpriv --pdeathsig KILL`, so it dies with the harness even when the harness is SIGKILLed;
- * normal exits and signals are covered by execa's cleanup and by `stop()` in teardowns.
+ * `setpriv --pdeathsig KILL`, so it dies with the harness whenever the harness dies, SIGKILL
+ * included; an orderly stop is `stop()` in the run's teardowns.
  */
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
@@ -72,7 +72,11 @@ export class Machine {
       stdout: 'ignore',
       stderr: 'pipe',
       reject: false,
-      cleanup: true,
+      // Not execa's cleanup: its signal-exit hook counts its own children against the process's
+      // SIGINT/SIGTERM listeners and, when they happen to match, re-raises the signal and kills
+      // the harness before it can write results (seen in CI). QEMU dies with us anyway
+      // (pdeathsig), and every run's teardown stops it.
+      cleanup: false,
       forceKillAfterDelay: 2000,
     });
     let stderr = '';

@@ -86,16 +86,17 @@ describe('the debian installer image', () => {
   it('formats LUKS2, btrfs, vfat and swap on the NVMe disk for real', async () => {
     await ssh.upload('/run/test-key', 'not-a-real-secret', 0o600);
     const out = await ssh.expectSuccess(
-      'printf "label: gpt\\nsize=64MiB, type=U\\ntype=L\\n" | sfdisk -q /dev/nvme0n1 && ' +
-        'cryptsetup -q luksFormat --type luks2 --pbkdf pbkdf2 --iter-time 50 --key-file /run/test-key /dev/nvme0n1p2 && ' +
-        'cryptsetup open --key-file /run/test-key /dev/nvme0n1p2 t && mkfs.btrfs -q /dev/mapper/t && mount /dev/mapper/t /mnt && ' +
+      'printf "label: gpt\\nsize=64MiB, type=U\\nsize=32MiB, type=S\\ntype=L\\n" | sfdisk -q /dev/nvme0n1 && ' +
+        'for i in $(seq 50); do [ -b /dev/nvme0n1p3 ] && break; sleep 0.2; done && ' +
+        'cryptsetup -q luksFormat --type luks2 --pbkdf pbkdf2 --iter-time 50 --key-file /run/test-key /dev/nvme0n1p3 && ' +
+        'cryptsetup open --key-file /run/test-key /dev/nvme0n1p3 t && mkfs.btrfs -q /dev/mapper/t && mount /dev/mapper/t /mnt && ' +
         'btrfs subvolume create /mnt/root >/dev/null && btrfs subvolume list /mnt && umount /mnt && cryptsetup close t && ' +
         'mkfs.vfat -n boot /dev/nvme0n1p1 >/dev/null && blkid /dev/nvme0n1p1 && ' +
-        'dd if=/dev/zero of=/run/swap bs=1M count=8 2>/dev/null && chmod 600 /run/swap && mkswap /run/swap && swapon /run/swap && grep /run/swap /proc/swaps && swapoff /run/swap',
+        'mkswap /dev/nvme0n1p2 >/dev/null && swapon /dev/nvme0n1p2 && cat /proc/swaps && swapoff /dev/nvme0n1p2',
       { timeoutMs: 180_000 },
     );
     expect(out).toMatch(/path root/);
     expect(out).toMatch(/LABEL="boot"/);
-    expect(out).toMatch(/\/run\/swap\s+file/);
+    expect(out).toMatch(/\/dev\/nvme0n1p2\s+partition/);
   });
 });
