@@ -3,7 +3,7 @@
  * exit codes (2 bad usage or scenario, 3 host lacks something), and hands work to the rooms.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { exitCodeFor, HarnessError, ScenarioError } from './errors.ts';
+import { exitCodeFor, HarnessError } from './errors.ts';
 import { doctor } from './host/doctor.ts';
 import { runCommand } from './runner/run-command.ts';
 import { listCommand, buildImageCommand, evalCommand, showReportCommand } from './runner/commands.ts';
@@ -101,4 +101,3 @@ try {
   }
 }
 
-export { ScenarioError };

@@ -2,14 +2,14 @@
  * How a run is judged: pure functions over phase and check outcomes (unit-tested). A scenario can
  * expect checks to fail (a deliberately broken rollback): then it passes only if exactly those fail.
  */
-import { AbortedError, CheckFailed, GuestCrashed, HostError, TimeoutError } from '../errors.ts';
+import { CheckFailed, GuestCrashed, TimeoutError } from '../errors.ts';
 import type { CheckResult, PhaseResult } from '../report/results.ts';
 import type { Status } from '../report/events.ts';
 
 /** A phase's status from the error that ended it: the system's fault or the harness's. */
 export function statusForError(error: unknown): Status {
+  // Everything else (AbortedError, HostError, other InfraErrors) is the harness's side.
   if (error instanceof CheckFailed || error instanceof GuestCrashed || error instanceof TimeoutError) return 'failed';
-  if (error instanceof AbortedError || error instanceof HostError) return 'error';
   return 'error';
 }
 

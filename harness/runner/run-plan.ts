@@ -28,6 +28,8 @@ import { unlockAndLogIn } from '../procedure/unlock.ts';
 import { persistOnFirstBoot, writeCanaries } from '../procedure/state.ts';
 import type { Facts, StepContext } from '../procedure/context.ts';
 import { runChecks } from './run-checks.ts';
+import { machineSpec } from './machine-spec.ts';
+import { ALL_CHECKS, POWER_CUT_CHECKS } from '../checks/index.ts';
 import { judgeChecks, runStatus, statusForError } from './judge.ts';
 import { Teardowns } from './teardowns.ts';
 import { AbortedError, InfraError } from '../errors.ts';
@@ -108,7 +110,6 @@ class PlanRun {
       else await this.phase('reboot', () => this.reboot());
       await this.phase('checks', async () => {
         this.facts.currentBoot = this.boots.length;
-        const { ALL_CHECKS, POWER_CUT_CHECKS } = await import('../checks/index.ts');
         this.checks = await runChecks({ checks: plan.powerCut ? [...ALL_CHECKS, ...POWER_CUT_CHECKS] : ALL_CHECKS, plan: this.plan, shell: this.ssh!, facts: this.facts, out: this.out, emit, runId: this.runId, signal: this.o.signal, step: this.step });
       });
       await this.phase('power-off', () => this.powerOffTarget());
@@ -250,7 +251,6 @@ class PlanRun {
   /** Starts QEMU for the next boot, with its own serial log. */
   async startMachine(withInstaller: boolean, label: string): Promise<Machine> {
     const plan = this.plan;
-    const { machineSpec } = await import('./machine-spec.ts');
     const spec = machineSpec({
       plan,
       accel: this.o.accel.accel,
@@ -402,7 +402,6 @@ class PlanRun {
   async result(): Promise<RunResult> {
     const { plan, info, accel } = this.o;
     if (this.failed && !this.checks.length) {
-      const { ALL_CHECKS } = await import('../checks/index.ts');
       this.checks = ALL_CHECKS.map((c) => ({ id: c.id, status: 'skipped' as const, message: `not run: phase ${this.failed!.phase} did not pass`, expectedFailure: false }));
     }
     const checks = judgeChecks(this.checks, plan.expectedFailures);
