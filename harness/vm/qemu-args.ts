@@ -41,12 +41,18 @@ export function escapeOpt(value: string): string {
   return value.replace(/,/g, ',,');
 }
 
+/**
+ * The CPU under TCG: x86-64-v2 with AES-NI and PCLMULQDQ, so dm-crypt and crc32c take their fast
+ * paths. Not `max`: with it (AVX2, XSAVE, 5-level paging, SMAP…) the installed debian guest
+ * reached its login prompt in 37-42 s against 28-34 s with this model (same disk, same host).
+ */
+export const TCG_CPU = 'qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt,+aes,+pclmulqdq';
+
 export function qemuArgs(spec: MachineSpec): string[] {
   const args = [
     '-name', `darlings-${spec.name}`,
     '-machine', `q35,accel=${spec.accel}`,
-    // `max` exposes AES-NI under TCG, which keeps dm-crypt usable; `host` is fastest under KVM.
-    '-cpu', spec.accel === 'kvm' ? 'host' : 'max',
+    '-cpu', spec.accel === 'kvm' ? 'host' : TCG_CPU,
     '-m', `${spec.memoryMiB}`,
     '-smp', `${spec.cpus}`,
     '-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${escapeOpt(spec.ovmfCode)}`,
