@@ -43,11 +43,11 @@ export const kernelLogClean: Check = {
   async run(ctx) {
     const logs = ctx.facts.kernelLogs ?? [];
     const now = await look(ctx, 'dmesg');
-    const current = { boot: ctx.facts.currentBoot ?? 0, text: now.out };
+    const current: { boot: number; text: string; label?: string } = { boot: ctx.facts.currentBoot ?? 0, text: now.out };
     await ctx.writeArtifact(`dmesg-${current.boot}.txt`, current.text);
     const bad: string[] = [];
     for (const log of [...logs, current]) {
-      for (const line of badKernelLines(log.text, [...DEFAULT_DENY, ...ctx.plan.kernelLog.deny], ctx.plan.kernelLog.allow)) bad.push(`boot ${log.boot}: ${line.trim()}`);
+      for (const line of badKernelLines(log.text, [...DEFAULT_DENY, ...ctx.plan.kernelLog.deny], ctx.plan.kernelLog.allow)) bad.push(`${log.label ?? `boot ${log.boot}`}: ${line.trim()}`);
     }
     return bad.length ? fail(`${bad.length} line(s): ${bad.slice(0, 5).join(' | ')}`) : pass(`${logs.length + 1} boot(s) clean`);
   },

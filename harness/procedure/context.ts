@@ -22,7 +22,7 @@ export interface Facts {
   /** What the persist step did, for the report. */
   persisted?: string[];
   /** Kernel logs of earlier boots of the installed system, for kernel.log-clean. */
-  kernelLogs?: { boot: number; text: string }[];
+  kernelLogs?: { boot: number; text: string; /** Where it came from, when not this run's boot. */ label?: string }[];
   /** Index of the boot the checks run in (matches serial-<n>.log). */
   currentBoot?: number;
 }

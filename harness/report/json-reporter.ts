@@ -53,6 +53,7 @@ export function toContract(r: RunResult): RunResult {
     out.host = host;
   }
   copy(out, r, ['outputDir']);
+  if (r.checkpoint) out.checkpoint = { from: r.checkpoint.from, key: r.checkpoint.key, rebuilt: r.checkpoint.rebuilt };
   return out;
 }
 

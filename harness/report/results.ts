@@ -46,4 +46,9 @@ export interface RunResult {
   boots?: { index: number; label: string; serialLog: string; startMs: number }[];
   host?: { qemuVersion?: string; hostname?: string; platform?: string };
   outputDir?: string;
+  /**
+   * A `from:` run: the checkpoint it booted (`<scenario>@<stage>`, the cache key), or, when that
+   * was missing or stale, `rebuilt: true` (the run installed, and booted, first).
+   */
+  checkpoint?: { from: string; key: string; rebuilt: boolean };
 }

@@ -7,7 +7,7 @@
 import { access, chmod, copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Plan } from '../scenario/plan.ts';
+import type { CheckpointStage, Plan } from '../scenario/plan.ts';
 import type { GuestDriver } from '../guests/guest.ts';
 import type { Emit, RunInfo } from '../report/events.ts';
 import type { CheckResult, PhaseResult, RunResult } from '../report/results.ts';
@@ -18,7 +18,7 @@ import type { OvmfPair } from '../vm/firmware.ts';
 import { copyVars } from '../vm/firmware.ts';
 import { createDisk, createOverlay } from '../vm/disk.ts';
 import { cachedBuild } from '../guests/image-cache.ts';
-import { basePlanOf, checkpointKey, CHECKPOINT_DISK, CHECKPOINT_VARS, mergeOntoBase, saveCheckpoint } from './checkpoint.ts';
+import { basePlanOf, checkpointFiles, checkpointKey, CHECKPOINT_DISK, CHECKPOINT_VARS, loadCheckpointFacts, mergeOntoBase, saveCheckpoint } from './checkpoint.ts';
 import { freePort } from '../vm/ports.ts';
 import { Machine } from '../vm/machine.ts';
 import { generateClientKey, hostKeyBlob, HOSTKEY_LINE, type ClientKey } from '../channels/keys.ts';
@@ -76,6 +76,12 @@ class PlanRun {
   depth = 0;
   currentPhase = '';
   sshLog?: NodeJS.WritableStream;
+  /** What a `from:` run booted, for results.json. */
+  checkpoint?: RunResult['checkpoint'];
+  /** The plan whose first-boot checkpoint this run keeps at its reboot (none for most `from:` runs). */
+  firstBootShaping?: Plan;
+  /** Set when the run resumes after the first boot: it boots once and checks. */
+  resumedAfterFirstBoot = false;
 
   constructor(readonly o: RunOptions) {
     this.out = new OutputDir(o.info.outputDir, o.redactor);
@@ -97,17 +103,22 @@ class PlanRun {
       else {
         await this.install();
         await this.phase('checkpoint', async () => {
-          await this.keepCheckpoint(this.plan);
+          await this.keepCheckpoint(this.plan, 'installed');
         });
+        if (!plan.powerCut) this.firstBootShaping = this.plan;
       }
-      await this.phase('first-boot', () => this.bootTarget('first boot of the installed system', true));
-      await this.phase('first-boot-state', async () => {
-        await persistOnFirstBoot(this.stepContext());
-        await writeCanaries(this.stepContext());
-        await this.saveKernelLog();
-      });
-      if (plan.powerCut) await this.phase('power-cut', () => this.powerCutMidWrite(plan.powerCut!));
-      else await this.phase('reboot', () => this.reboot());
+      if (this.resumedAfterFirstBoot) {
+        await this.phase('reboot', () => this.bootTarget('after the reboot (from the first-boot checkpoint)', true));
+      } else {
+        await this.phase('first-boot', () => this.bootTarget('first boot of the installed system', true));
+        await this.phase('first-boot-state', async () => {
+          await persistOnFirstBoot(this.stepContext());
+          await writeCanaries(this.stepContext());
+          await this.saveKernelLog();
+        });
+        if (plan.powerCut) await this.phase('power-cut', () => this.powerCutMidWrite(plan.powerCut!));
+        else await this.phase('reboot', () => this.reboot());
+      }
       await this.phase('checks', async () => {
         this.facts.currentBoot = this.boots.length;
         this.checks = await runChecks({ checks: plan.powerCut ? [...ALL_CHECKS, ...POWER_CUT_CHECKS] : ALL_CHECKS, plan: this.plan, shell: this.ssh!, facts: this.facts, out: this.out, emit, runId: this.runId, signal: this.o.signal, step: this.step });
@@ -146,45 +157,59 @@ class PlanRun {
     await this.phase('power-off-installer', () => this.powerOffInstaller());
   }
 
-  /** Keeps the installed disk and vars in the cache (a no-op when that checkpoint exists). */
-  async keepCheckpoint(shaping: Plan): Promise<string> {
-    const key = checkpointKey(shaping, this.imageKey);
+  /**
+   * Keeps the disk and vars (and, after the first boot, its facts) in the cache; a no-op when
+   * that checkpoint exists. Only ever called with the machine off.
+   */
+  async keepCheckpoint(shaping: Plan, stage: CheckpointStage): Promise<string> {
+    const key = checkpointKey(shaping, this.imageKey, stage);
+    const facts = stage === 'first-boot' ? this.facts : undefined;
     const built = await cachedBuild({
       cacheDir: this.o.cacheDir,
       name: 'checkpoints',
       key,
-      outputs: [CHECKPOINT_DISK, CHECKPOINT_VARS],
+      outputs: checkpointFiles(stage),
       signal: this.o.signal,
-      build: (out) => saveCheckpoint(this.disk, this.vars, out),
+      build: (out) => saveCheckpoint(this.disk, this.vars, out, facts),
     });
     this.o.emit({ type: 'log', runId: this.runId, level: 'info', message: `checkpoint ${key} ${built.cached ? 'exists' : 'saved'}`, at: Date.now() });
     return built.dir;
   }
 
   /**
-   * `from: <scenario>@installed`: boot overlays on the base scenario's checkpoint. A missing
-   * one (or a stale one: its key changes with its inputs) is rebuilt here by installing.
+   * `from: <scenario>@<stage>`: boot overlays on the base scenario's checkpoint. A missing one
+   * (or a stale one: its key changes with its inputs) is rebuilt here: install, and for
+   * `first-boot` the first boot too, keeping the checkpoints on the way.
    */
   async startFromCheckpoint(): Promise<void> {
+    const from = this.o.plan.from!;
     const base = await basePlanOf(this.o.plan);
     for (const s of base.secrets) this.o.redactor.add(s);
     this.plan = mergeOntoBase(this.o.plan, base);
-    const key = checkpointKey(base, this.imageKey);
+    const key = checkpointKey(base, this.imageKey, from.checkpoint);
     const dir = join(this.o.cacheDir, 'checkpoints', key);
-    const have = await Promise.all([CHECKPOINT_DISK, CHECKPOINT_VARS].map((f) => access(join(dir, f)).then(() => true, () => false)));
+    const have = await Promise.all(checkpointFiles(from.checkpoint).map((f) => access(join(dir, f)).then(() => true, () => false)));
+    const label = `${from.scenario}@${from.checkpoint}`;
     if (!have.every(Boolean)) {
-      this.o.emit({ type: 'log', runId: this.runId, level: 'warn', message: `checkpoint ${key} is missing: installing ${base.name} first`, at: Date.now() });
+      this.checkpoint = { from: label, key, rebuilt: true };
+      this.o.emit({ type: 'log', runId: this.runId, level: 'warn', message: `checkpoint ${key} is missing: ${from.checkpoint === 'first-boot' ? 'installing and booting' : 'installing'} ${base.name} first`, at: Date.now() });
       await this.install();
       await this.phase('checkpoint', async () => {
-        await this.keepCheckpoint(base);
+        await this.keepCheckpoint(base, 'installed');
       });
+      if (from.checkpoint === 'first-boot') this.firstBootShaping = base;
       return;
     }
+    this.checkpoint = { from: label, key, rebuilt: false };
     await this.phase('checkpoint', async () => {
       await rm(this.disk, { force: true });
       await createOverlay(this.disk, join(dir, CHECKPOINT_DISK), this.o.signal);
       await copyFile(join(dir, CHECKPOINT_VARS), this.vars);
       await chmod(this.vars, 0o600);
+      if (from.checkpoint === 'first-boot') {
+        Object.assign(this.facts, await loadCheckpointFacts(dir, from.scenario));
+        this.resumedAfterFirstBoot = true;
+      }
       this.o.emit({ type: 'log', runId: this.runId, level: 'info', message: `booting overlays on checkpoint ${key}`, at: Date.now() });
     });
   }
@@ -344,7 +369,8 @@ class PlanRun {
 
   /**
    * The guest reboots itself (systemd's whole shutdown runs); QEMU exits at the reset instead of
-   * resetting (-no-reboot), and the next boot is a cold start on the same disk and vars.
+   * resetting (-no-reboot), and the next boot is a cold start on the same disk and vars. While
+   * the machine is off, the first-boot checkpoint is kept.
    */
   async reboot(): Promise<void> {
     const ssh = this.ssh!;
@@ -354,6 +380,8 @@ class PlanRun {
       this.ssh = undefined;
       await this.machine!.waitForShutdown(this.plan.timeouts.shutdownMs);
     });
+    const shaping = this.firstBootShaping;
+    if (shaping) await this.step('keep the first-boot checkpoint', () => this.keepCheckpoint(shaping, 'first-boot'));
     await this.bootTarget('after the reboot', true);
   }
 
@@ -420,6 +448,7 @@ class PlanRun {
       ...(failedError && { error: `${this.failed!.phase}: ${failedError}` }),
       boots: this.boots,
       outputDir: info.outputDir,
+      ...(this.checkpoint && { checkpoint: this.checkpoint }),
     };
     result.artifacts = await this.out.list().catch(() => []);
     this.o.emit({ type: 'run-end', runId: this.runId, result, at: Date.now() });

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { ScenarioError } from '../errors.ts';
 import * as D from './defaults.ts';
-import type { GuestName, Plan, PlanProfile, PlanRollback, PlanTimeouts } from './plan.ts';
+import type { CheckpointStage, GuestName, Plan, PlanProfile, PlanRollback, PlanTimeouts } from './plan.ts';
 import { loadProfile, PROFILES_DIR } from './profile.ts';
 import { issueToError, parseSource, showValue, type KeyPath, type SourceFile } from './positions.ts';
 import { checkAcrossKeys, kernelChoices, resolveKernel, scenarioKernels } from './rules.ts';
@@ -184,7 +184,7 @@ function buildPlan(scenario: Scenario, guest: GuestName, kernel: string, profile
     TIMEOUT_KEYS.map((key) => [key, Math.round((input.timeouts?.[key] ?? D.DEFAULT_TIMEOUTS[key]) * scale)]),
   ) as unknown as PlanTimeouts;
   const nixpkgs = input.nixos?.nixpkgs;
-  const from = input.from?.split('@')[0];
+  const [from, stage] = input.from?.split('@') ?? [];
 
   return {
     name: scenario.name,
@@ -235,7 +235,7 @@ function buildPlan(scenario: Scenario, guest: GuestName, kernel: string, profile
       bootMedium: input.vm?.bootMedium ?? D.DEFAULT_VM.bootMedium,
     },
     profile,
-    ...(from !== undefined && { from: { scenario: from, checkpoint: 'installed' as const } }),
+    ...(from !== undefined && { from: { scenario: from, checkpoint: stage as CheckpointStage } }),
     offlineInstall: input.nixos?.offlineInstall ?? false,
     ...(input.powerCut && { powerCut: { writeMiB: input.powerCut.writeMiB ?? D.POWER_CUT_WRITE_MIB, afterMs: input.powerCut.afterMs ?? D.POWER_CUT_AFTER_MS } }),
     ...(nixpkgs !== undefined && { nixpkgs: /^\.\.?\//.test(nixpkgs) ? resolve(dirname(scenario.file), nixpkgs) : nixpkgs }),

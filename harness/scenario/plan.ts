@@ -3,6 +3,10 @@
  * machine, procedure, checks, reporters) reads this type and never the YAML.
  */
 export type GuestName = 'debian' | 'nixos';
+
+/** Where a run can be kept and resumed: after the install, or after the first boot's state. */
+export type CheckpointStage = 'installed' | 'first-boot';
+export const CHECKPOINT_STAGES: readonly CheckpointStage[] = ['installed', 'first-boot'];
 export const GUEST_NAMES: readonly GuestName[] = ['debian', 'nixos'];
 
 /** A DESIGN.md check id, or a scenario's own (`kernel.*`, `hardware.*`, `power-cut.*`, …). */
@@ -136,8 +140,12 @@ export interface Plan {
   timeouts: PlanTimeouts;
   vm: PlanVm;
   profile: PlanProfile;
-  /** Start from a checkpoint: `<scenario>@installed`. */
-  from?: { scenario: string; checkpoint: 'installed' };
+  /**
+   * Start from a checkpoint of another scenario's run: `installed` (after the install, powered
+   * off cleanly) or `first-boot` (after its first boot persisted state and wrote the canaries,
+   * shut down by the reboot; the run boots once and checks).
+   */
+  from?: { scenario: string; checkpoint: CheckpointStage };
   /**
    * Pull the plug mid-write after persisting (power-cut.yaml): synced data must survive, btrfs
    * must report no errors, and the rollback must still happen.

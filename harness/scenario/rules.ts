@@ -38,6 +38,7 @@ export function checkAcrossKeys(source: SourceFile, input: ScenarioInput): void 
   checkSecrets(source, input);
   checkBtrfs(source, input);
   checkExpectations(source, input);
+  checkFrom(source, input);
 }
 
 function checkGuests(source: SourceFile, { guests, initrd, nixos }: ScenarioInput): void {
@@ -139,4 +140,24 @@ function checkExpectations(source: SourceFile, input: ScenarioInput): void {
       'check',
     ]);
   });
+}
+
+/**
+ * `@first-boot` resumes after the first boot wrote its state and canaries: what a scenario would
+ * do in that boot (or instead of the reboot after it) cannot apply to a run that starts later.
+ */
+function checkFrom(source: SourceFile, input: ScenarioInput): void {
+  if (!input.from?.endsWith('@first-boot')) return;
+  const firstBootKeys = [
+    ['canaries', 'canaries are written in the first boot'],
+    ['serviceState', 'service state is written in the first boot'],
+    ['powerCut', 'the power cut replaces the reboot after the first boot'],
+  ] as const;
+  for (const [key, why] of firstBootKeys) {
+    if (input[key] === undefined) continue;
+    throw source.error(
+      `Expected no \`${key}\` with \`from: ${input.from}\`: ${why}, which the checkpoint has already done (start from \`@installed\` instead)`,
+      [key],
+    );
+  }
 }

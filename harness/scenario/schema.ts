@@ -95,7 +95,7 @@ const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
 const SERIAL = /^[A-Za-z0-9_-]{1,20}$/;
 const FAT_LABEL = /^[A-Za-z0-9_-]{1,11}$/;
 const FILE_NAME = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[^\0\n]+$/;
-const FROM = /^[a-z0-9][a-z0-9._-]*@installed$/;
+const FROM = /^[a-z0-9][a-z0-9._-]*@(installed|first-boot)$/;
 
 export const TIMEOUT_KEYS = [
   'bootMs',
@@ -183,7 +183,7 @@ export const scenarioSchema = strict({
     cpus: positiveInteger.optional(),
     bootMedium: oneOf(['usb', 'cdrom']).optional(),
   }).optional(),
-  from: text('`<scenario>@installed`', (s) => FROM.test(s)).optional(),
+  from: text('`<scenario>@installed` or `<scenario>@first-boot`', (s) => FROM.test(s)).optional(),
 });
 
 /** A scenario file as validated, before defaults. */
