@@ -3,7 +3,7 @@
  * laptop): the kernel reached userspace, found the NVMe and its partitions, logged nothing bad,
  * and the guest reads the profile's DMI strings.
  */
-import { fail, look, pass, skip, type Check } from './check.ts';
+import { fail, look, pass, readFiles, skip, type Check } from './check.ts';
 
 /** Lines that mean the kernel is unwell, whatever the scenario says. */
 export const DEFAULT_DENY = ['Kernel panic', '\\bOops\\b', '\\bBUG:', 'Call Trace:', 'general protection fault', 'WARNING: CPU:'];
@@ -75,9 +75,11 @@ export const hardwareDmi: Check = {
       return v ? [{ file, v }] : [];
     });
     if (!want.length) return skip(`profile ${ctx.plan.profile.name} sets no DMI strings`);
+    const seen = await readFiles(ctx, want.map((w) => `/sys/class/dmi/id/${w.file}`));
     const bad: string[] = [];
     for (const w of want) {
-      const got = (await look(ctx, `cat /sys/class/dmi/id/${w.file}`)).out.trim();
+      const f = seen.get(`/sys/class/dmi/id/${w.file}`)!;
+      const got = f.exists ? f.text.trim() : '(no such file)';
       if (got !== w.v) bad.push(`${w.file} is "${got}", expected "${w.v}"`);
     }
     return bad.length ? fail(bad.join('; ')) : pass(want.map((w) => `${w.file}=${w.v}`).join(', '));

@@ -1,6 +1,5 @@
 /** Did the opted-in state survive? Canaries, machine-id, the journal's past boots, NetworkManager. */
-import { shQuote } from '../channels/ssh.ts';
-import { fail, look, pass, skip, type Check } from './check.ts';
+import { fail, look, pass, readFiles, skip, type Check } from './check.ts';
 import { parseListBoots } from './parse.ts';
 
 export const persistFiles: Check = {
@@ -9,13 +8,18 @@ export const persistFiles: Check = {
   async run(ctx) {
     const kept = [...(ctx.facts.canaries ?? []).filter((c) => c.expect === 'kept').map((c) => c.path)];
     if (!kept.length || !ctx.facts.canaryToken) return fail('no canary was written before the reboot');
+    const service = ctx.facts.serviceFiles ?? [];
+    const seen = await readFiles(ctx, [...kept, ...service]);
     const bad: string[] = [];
     for (const path of kept) {
-      const r = await look(ctx, `cat ${shQuote(path)}`);
-      if (!r.ok) bad.push(`${path} is missing`);
-      else if (r.out.trim() !== ctx.facts.canaryToken) bad.push(`${path} has other content`);
+      const f = seen.get(path)!;
+      if (!f.exists) bad.push(`${path} is missing`);
+      else if (f.text.trim() !== ctx.facts.canaryToken) bad.push(`${path} has other content`);
     }
-    for (const path of ctx.facts.serviceFiles ?? []) if (!(await look(ctx, `test -s ${shQuote(path)}`)).ok) bad.push(`${path} (service state) is missing`);
+    for (const path of service) {
+      const f = seen.get(path)!;
+      if (!f.exists || !f.text) bad.push(`${path} (service state) is missing`);
+    }
     return bad.length ? fail(bad.join('; ')) : pass(`kept: ${[...kept, ...(ctx.facts.serviceFiles ?? [])].join(', ')}`);
   },
 };

@@ -1,6 +1,6 @@
 /** Did the rollback happen? The blog's own test, and a canary written under / before the reboot. */
 import { shQuote } from '../channels/ssh.ts';
-import { fail, look, pass, type Check } from './check.ts';
+import { fail, look, pass, readFiles, type Check } from './check.ts';
 import { parseSubvolumeList } from './parse.ts';
 
 export const blankNotNested: Check = {
@@ -24,8 +24,8 @@ export const canaryGone: Check = {
   async run(ctx) {
     const gone = (ctx.facts.canaries ?? []).filter((c) => c.expect === 'gone');
     if (!gone.length) return fail('no canary was written under / before the reboot');
-    const survived: string[] = [];
-    for (const c of gone) if ((await look(ctx, `test -e ${shQuote(c.path)}`)).ok) survived.push(c.path);
+    const seen = await readFiles(ctx, gone.map((c) => c.path));
+    const survived = gone.filter((c) => seen.get(c.path)?.exists).map((c) => c.path);
     return survived.length
       ? fail(`still there after the reboot: ${survived.join(', ')} (the root subvolume was not rolled back)`)
       : pass(`gone: ${gone.map((c) => c.path).join(', ')}`);
