@@ -14,7 +14,7 @@ drivers/nvme drivers/virtio drivers/char/hw_random"
 TARGET_MODULES_EXTRA="virtio_net net_failover virtio_blk virtio_scsi sd_mod sr_mod ahci xhci_pci usb_storage uas
 dm_mod dm_crypt loop evdev qemu_fw_cfg efivarfs"
 
-# Modules of the target's initrd (see initrd-init's MODULES; deps resolved).
+# Modules of the target's initrd (see initrd-init's EARLY_MODULES and LATE_MODULES; deps resolved).
 INITRD_MODULES="nvme ahci sd_mod virtio_pci virtio_blk dm_mod dm_crypt aesni_intel xts cbc ecb crc32c_intel crc32c_generic libcrc32c btrfs af_alg algif_skcipher"
 
 # target_tree DEST: copy of the base system, configured.
