@@ -1,7 +1,7 @@
 /**
  * The main job (issue 4), on the debian guest under whatever accelerator the host has: the blog
  * scenario from a blank disk to a checked, rebooted machine, and beside it the rollback left out
- * (caught); then, from the installed checkpoint, the same checks, wrong passphrases refused and a
+ * (caught); then, from its two checkpoints, the same checks, wrong passphrases refused and a
  * power cut survived, two VMs at a time. No secret may appear in any output.
  */
 import { describe, expect, it } from 'vitest';
@@ -55,22 +55,31 @@ describe('the blog procedure on the debian guest', () => {
     expect(r.exitCode, log).toBe(0);
   });
 
-  it('from the installed checkpoint, side by side: the same checks, wrong passphrases refused, a power cut survived', async () => {
+  it('from its checkpoints, side by side: the same checks, wrong passphrases refused, a power cut survived', async () => {
     const out = await outputDir('from-installed');
     outputs.push(out);
     const r = await darlings([
-      'run', 'scenarios/blog-xps13-from-installed.yaml', 'scenarios/wrong-passphrase.yaml', 'scenarios/power-cut.yaml',
+      'run', 'scenarios/blog-xps13-from-installed.yaml', 'scenarios/wrong-passphrase.yaml', 'scenarios/power-cut.yaml', 'scenarios/blog-xps13-from-first-boot.yaml',
       '--guest', 'debian', '--workers', '2', '--output', out,
     ]);
     const log = r.all?.slice(-4000);
     const from = await readResults(`${out}/blog-xps13-from-installed-debian-bookworm`);
     const wrong = await readResults(`${out}/wrong-passphrase-debian-bookworm`);
     const cut = await readResults(`${out}/power-cut-debian-bookworm`);
-    for (const results of [from, wrong, cut]) {
-      // No install: overlays on blog-xps13's checkpoint.
+    const fromFirstBoot = await readResults(`${out}/blog-xps13-from-first-boot-debian-bookworm`);
+    for (const results of [from, wrong, cut, fromFirstBoot]) {
+      // No install: overlays on a checkpoint blog-xps13 kept in the first test.
       expect(results.phases.map((p) => p.name), log).not.toContain('install');
+      expect(results.checkpoint?.rebuilt, results.scenario).toBe(false);
       expect(notPassed(results), `${results.scenario}\n${log}`).toEqual([]);
     }
+    expect(from.checkpoint?.from).toBe('blog-xps13@installed');
+    // After the first boot: one boot, the rollback seen, checked against the first boot's facts.
+    expect(fromFirstBoot.checkpoint?.from).toBe('blog-xps13@first-boot');
+    expect(fromFirstBoot.phases.map((p) => p.name)).toEqual(['image', 'checkpoint', 'reboot', 'checks', 'power-off']);
+    expect(fromFirstBoot.boots?.length).toBe(1);
+    expect(fromFirstBoot.checks.filter((c) => c.status !== 'passed'), log).toEqual([]);
+    expect(await readFile(`${out}/blog-xps13-from-first-boot-debian-bookworm/serial-1.log`, 'utf8')).toMatch(/restoring blank \/root subvolume/);
     // Two at a time: the first two overlapped, on ports of their own.
     const span = (x: RunResult) => [Date.parse(x.startedAt!), Date.parse(x.startedAt!) + x.durationMs] as const;
     const [a0, a1] = span(from);
@@ -91,7 +100,7 @@ describe('the blog procedure on the debian guest', () => {
   });
 
   it('leaves no passphrase or password in any output file; files are 0600 and folders 0700', async () => {
-    const secrets = await secretsOf(['scenarios/blog-xps13.yaml', 'scenarios/broken-rollback.yaml', 'scenarios/wrong-passphrase.yaml', 'scenarios/power-cut.yaml']);
+    const secrets = await secretsOf(['scenarios/blog-xps13.yaml', 'scenarios/broken-rollback.yaml', 'scenarios/wrong-passphrase.yaml', 'scenarios/power-cut.yaml', 'scenarios/blog-xps13-from-first-boot.yaml']);
     expect(secrets).toEqual(expect.arrayContaining(['correct horse battery staple', 'incorrect horse battery staple']));
     for (const out of outputs) {
       const files = await filesUnder(out);

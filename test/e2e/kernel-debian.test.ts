@@ -1,5 +1,5 @@
 /**
- * Kernel and hardware checks (issue 8) on the debian guest, from the blog's installed checkpoint:
+ * Kernel and hardware checks (issue 8) on the debian guest, from the blog's checkpoints:
  * a two-kernel matrix gives two results, and a deny pattern matching a real line fails
  * kernel.log-clean quoting it.
  */
