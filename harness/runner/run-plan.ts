@@ -20,7 +20,8 @@ import { createDisk, createOverlay } from '../vm/disk.ts';
 import { cachedBuild } from '../guests/image-cache.ts';
 import { basePlanOf, checkpointFiles, checkpointKey, CHECKPOINT_DISK, CHECKPOINT_VARS, loadCheckpointFacts, mergeOntoBase, saveCheckpoint } from './checkpoint.ts';
 import { freePort } from '../vm/ports.ts';
-import { Machine } from '../vm/machine.ts';
+import { Machine, QEMU_BINARY } from '../vm/machine.ts';
+import { qemuArgs, shellQuote } from '../vm/qemu-args.ts';
 import { generateClientKey, hostKeyBlob, HOSTKEY_LINE, type ClientKey } from '../channels/keys.ts';
 import { SshChannel } from '../channels/ssh.ts';
 import { installPhases, unmountOrder } from '../procedure/install.ts';
@@ -288,6 +289,8 @@ class PlanRun {
       publicKey: this.key.publicKey,
       boot: this.boots.length + 1,
     });
+    // The exact command line, for people reproducing a boot (its paths are this run's own).
+    await this.out.writeText(`qemu-${this.boots.length + 1}.sh`, `${shellQuote([QEMU_BINARY, ...qemuArgs(spec)])}\n`);
     const machine = await Machine.start(spec, { redactor: this.o.redactor, signal: this.o.signal });
     this.machine = machine;
     this.teardowns.add(`stop QEMU (${label})`, () => machine.stop());

@@ -90,6 +90,16 @@ describe('the blog procedure on the debian guest', () => {
     const pb = await ports('wrong-passphrase-debian-bookworm');
     expect(pa.length > 0 && pb.length > 0).toBe(true);
     expect(pa.filter((p) => pb.includes(p))).toEqual([]);
+    // Nor a socket, disk, vars file or port in their QEMU command lines (read-only ones aside).
+    const writable = async (run: string) => {
+      const line = await readFile(`${out}/${run}/qemu-1.sh`, 'utf8');
+      const args = [...line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) => (m[1] ?? m[2]!).replace(/'\\''/g, "'"));
+      return args.filter((a) => !a.includes('readonly=on')).flatMap((a) => [...a.matchAll(/(?:path=|file=|unix:|hostfwd=tcp:127\.0\.0\.1:)([^,]+)/g)].map((m) => m[1]!));
+    };
+    const wa = await writable('blog-xps13-from-installed-debian-bookworm');
+    const wb = await writable('wrong-passphrase-debian-bookworm');
+    expect(wa.length).toBeGreaterThanOrEqual(5);
+    expect(wa.filter((x) => wb.includes(x))).toEqual([]);
     // Each wrong passphrase was refused before the right one unlocked.
     const serial = await readFile(`${out}/wrong-passphrase-debian-bookworm/serial-1.log`, 'utf8');
     expect(serial.match(/No key available with this passphrase/g)?.length).toBe(2);
