@@ -17,6 +17,8 @@ export interface ScenarioTime {
   runMs: number;
   /** The whole `darlings run` process: Node start, host checks, the KVM probe, reporters. */
   wallMs: number;
+  /** Phase name -> seconds, in run order. */
+  phases: [name: string, ms: number][];
 }
 
 async function timedRun(scenario: string): Promise<ScenarioTime> {
@@ -28,7 +30,7 @@ async function timedRun(scenario: string): Promise<ScenarioTime> {
     if (r.exitCode !== 0) throw new Error(`${scenario} failed (exit ${r.exitCode}):\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
     const result = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as RunResult;
     if (result.checkpoint?.rebuilt) throw new Error(`${scenario} had to rebuild ${result.checkpoint.from}: the timing would include an install`);
-    return { runMs: result.durationMs, wallMs };
+    return { runMs: result.durationMs, wallMs, phases: result.phases.map((p) => [p.name, p.durationMs]) };
   } finally {
     await rm(out, { recursive: true, force: true });
   }
