@@ -4,6 +4,9 @@
  * and the guest reads the profile's DMI strings.
  */
 import { fail, look, pass, readFiles, skip, type Check } from './check.ts';
+import type { Facts } from '../procedure/context.ts';
+
+type KernelLog = NonNullable<Facts['kernelLogs']>[number];
 
 /** Lines that mean the kernel is unwell, whatever the scenario says. */
 export const DEFAULT_DENY = ['Kernel panic', '\\bOops\\b', '\\bBUG:', 'Call Trace:', 'general protection fault', 'WARNING: CPU:'];
@@ -43,7 +46,7 @@ export const kernelLogClean: Check = {
   async run(ctx) {
     const logs = ctx.facts.kernelLogs ?? [];
     const now = await look(ctx, 'dmesg');
-    const current: { boot: number; text: string; label?: string } = { boot: ctx.facts.currentBoot ?? 0, text: now.out };
+    const current: KernelLog = { boot: ctx.facts.currentBoot ?? 0, text: now.out };
     await ctx.writeArtifact(`dmesg-${current.boot}.txt`, current.text);
     const bad: string[] = [];
     for (const log of [...logs, current]) {

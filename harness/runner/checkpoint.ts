@@ -47,7 +47,7 @@ export function checkpointKey(plan: Plan, imageKey: string, stage: CheckpointSta
     nixosExtraConfig: plan.nixosExtraConfig,
     profile: { smbios: plan.profile.smbios, nvmeSerial: plan.profile.nvmeSerial },
     vm: { bootMedium: plan.vm.bootMedium },
-    ...(stage === 'first-boot' && { v: 2, stage, serviceState: plan.serviceState, canaries: plan.canaries }),
+    ...(stage === 'first-boot' && { stage, serviceState: plan.serviceState, canaries: plan.canaries }),
   };
   return `${plan.name}-${stage}-${sha(JSON.stringify(shaping)).slice(0, 16)}`;
 }

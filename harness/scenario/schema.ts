@@ -22,7 +22,7 @@ import { z } from 'zod';
 import { ALL_KERNEL_NAMES } from './defaults.ts';
 import { CHECK_ID_PREFIXES, KNOWN_CHECK_IDS, isCheckId } from './checkIds.ts';
 import { parseSizeMiB } from './units.ts';
-import { GUEST_NAMES, type GuestName } from './plan.ts';
+import { CHECKPOINT_STAGES, GUEST_NAMES, type GuestName } from './plan.ts';
 
 /** A strict mapping whose unknown-key error lists the keys it allows. */
 export function strict<T extends z.ZodRawShape>(shape: T) {
@@ -95,7 +95,7 @@ const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
 const SERIAL = /^[A-Za-z0-9_-]{1,20}$/;
 const FAT_LABEL = /^[A-Za-z0-9_-]{1,11}$/;
 const FILE_NAME = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[^\0\n]+$/;
-const FROM = /^[a-z0-9][a-z0-9._-]*@(installed|first-boot)$/;
+const FROM = new RegExp(`^[a-z0-9][a-z0-9._-]*@(${CHECKPOINT_STAGES.join('|')})$`);
 
 export const TIMEOUT_KEYS = [
   'bootMs',
@@ -183,7 +183,7 @@ export const scenarioSchema = strict({
     cpus: positiveInteger.optional(),
     bootMedium: oneOf(['usb', 'cdrom']).optional(),
   }).optional(),
-  from: text('`<scenario>@installed` or `<scenario>@first-boot`', (s) => FROM.test(s)).optional(),
+  from: text(CHECKPOINT_STAGES.map((s) => `\`<scenario>@${s}\``).join(' or '), (s) => FROM.test(s)).optional(),
 });
 
 /** A scenario file as validated, before defaults. */
