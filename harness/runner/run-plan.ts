@@ -229,7 +229,9 @@ class PlanRun {
       const message = this.o.redactor.redact(error instanceof Error ? error.message : String(error));
       this.failed = { phase: name, error };
       this.phases.push({ name, status, durationMs: Date.now() - at, error: message, startMs: at - this.started });
-      await this.screenshot(name);
+      // Not when interrupted: the user asked to stop, and under load a QMP round trip can eat the
+      // grace period a CI runner gives before SIGKILL.
+      if (!this.o.signal.aborted) await this.screenshot(name);
       this.o.emit({ type: 'phase-end', runId: this.runId, phase: name, status, durationMs: Date.now() - at, error: message, at: Date.now() });
       throw error;
     }

@@ -22,6 +22,9 @@ async function startAndWaitForQemu(out: string) {
     reject: false,
     all: true,
     env: { CI: 'true' },
+    // The test watches the harness's own stop; execa's default SIGKILL 5 s after a SIGTERM
+    // would cut it short on a loaded host (seen once: no results.json, exit by signal).
+    forceKillAfterDelay: 30_000,
   });
   const vm = await pollUntil(() => qemusOf('blog-xps13')[0], { timeoutMs: 8 * 60_000, intervalMs: 500, what: 'the run to start QEMU' });
   return { child, vm };
