@@ -28,7 +28,8 @@ import { installPhases, unmountOrder } from '../procedure/install.ts';
 import { unlockAndLogIn } from '../procedure/unlock.ts';
 import { persistOnFirstBoot, writeCanaries } from '../procedure/state.ts';
 import type { Facts, StepContext } from '../procedure/context.ts';
-import { runChecks } from './run-checks.ts';
+import { recordBefore, runChecks } from './run-checks.ts';
+import { PHASE_NAMES } from './phase-names.ts';
 import { machineSpec } from './machine-spec.ts';
 import { ALL_CHECKS, POWER_CUT_CHECKS } from '../checks/index.ts';
 import { judgeChecks, runStatus, statusForError } from './judge.ts';
@@ -115,6 +116,7 @@ class PlanRun {
         await this.phase('first-boot-state', async () => {
           await persistOnFirstBoot(this.stepContext());
           await writeCanaries(this.stepContext());
+          this.facts.before = await recordBefore({ plan: this.plan, shell: this.ssh!, guest: this.o.driver, facts: this.facts, out: this.out, emit, runId: this.runId, signal: this.o.signal, step: this.step });
           await this.saveKernelLog();
         });
         if (plan.powerCut) await this.phase('power-cut', () => this.powerCutMidWrite(plan.powerCut!));
@@ -122,7 +124,7 @@ class PlanRun {
       }
       await this.phase('checks', async () => {
         this.facts.currentBoot = this.boots.length;
-        this.checks = await runChecks({ checks: plan.powerCut ? [...ALL_CHECKS, ...POWER_CUT_CHECKS] : ALL_CHECKS, plan: this.plan, shell: this.ssh!, facts: this.facts, out: this.out, emit, runId: this.runId, signal: this.o.signal, step: this.step });
+        this.checks = await runChecks({ checks: plan.powerCut ? [...ALL_CHECKS, ...POWER_CUT_CHECKS] : ALL_CHECKS, results: this.checks, plan: this.plan, shell: this.ssh!, guest: this.o.driver, facts: this.facts, out: this.out, emit, runId: this.runId, signal: this.o.signal, step: this.step });
       });
       await this.phase('power-off', () => this.powerOffTarget());
     } catch {
@@ -216,6 +218,7 @@ class PlanRun {
   }
 
   async phase(name: string, fn: () => Promise<void>): Promise<void> {
+    if (!PHASE_NAMES.includes(name)) throw new Error(`phase "${name}" is not in harness/runner/phase-names.ts`);
     if (this.o.signal.aborted) throw new AbortedError(String(this.o.signal.reason?.message ?? 'aborted'));
     const at = Date.now();
     this.currentPhase = name;
@@ -262,6 +265,8 @@ class PlanRun {
       onProgress: (line) => this.o.emit({ type: 'log', runId: this.runId, level: 'info', message: `[build] ${line}`, at: Date.now() }),
     });
     this.iso = image.iso;
+    // kernel.boots compares the running kernel with this (facts.expectedKernel, interface 3).
+    if (typeof image.facts.kernel === 'string') this.facts.expectedKernel = image.facts.kernel;
     this.imageKey = image.key;
     this.workDir = await mkdtemp(join(tmpdir(), 'darlings-'));
     this.teardowns.add('remove the work folder', async () => {
@@ -382,6 +387,7 @@ class PlanRun {
   async bootTarget(label: string, startQemu: boolean): Promise<void> {
     const m = startQemu ? await this.startMachine(false, label) : this.machine!;
     const r = await unlockAndLogIn(m.serial, this.plan, this.o.driver, this.step, this.o.signal);
+    (this.facts.stage1 ??= []).push({ boot: this.boots.length, initrd: this.plan.initrd, text: r.stage1Text });
     if (r.rollbackLines.length) this.o.emit({ type: 'log', runId: this.runId, level: 'info', message: `rollback: ${r.rollbackLines.join(' | ')}`, at: Date.now() });
     await this.connectSsh(r.hostKeyLine);
   }
