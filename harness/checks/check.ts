@@ -126,8 +126,12 @@ export async function look(ctx: CheckContext, command: string): Promise<Looked> 
   return (await lookAll(ctx, { c: command })).c;
 }
 
-/** A file as `readFiles` saw it: absent, or there with its text (empty if unreadable). */
-export type SeenFile = { exists: false } | { exists: true; text: string };
+/**
+ * A file as `readFiles` saw it: absent (a dangling link is absent too, with its target: an
+ * /etc link into /persist whose source was never made shows nothing persisted), or there with
+ * its text (empty if unreadable).
+ */
+export type SeenFile = { exists: false; danglingLink?: string } | { exists: true; text: string };
 
 /** Reads several files in one round trip, like lookAll. */
 export async function readFiles(ctx: CheckContext, paths: readonly string[]): Promise<Record<string, SeenFile>> {
@@ -135,14 +139,19 @@ export async function readFiles(ctx: CheckContext, paths: readonly string[]): Pr
   if (!paths.length) return seen;
   const mark = `__darlings_file_${randomBytes(6).toString('hex')}`;
   const command = paths
-    .map((p) => `if [ -e ${shQuote(p)} ] || [ -L ${shQuote(p)} ]; then printf '\\n%s +\\n' ${mark}; cat -- ${shQuote(p)} 2>/dev/null; else printf '\\n%s -\\n' ${mark}; fi`)
+    .map((p) => {
+      const q = shQuote(p);
+      return `if [ -e ${q} ]; then printf '\\n%s +\\n' ${mark}; cat -- ${q} 2>/dev/null; elif [ -L ${q} ]; then printf '\\n%s L\\n' ${mark}; readlink -- ${q}; else printf '\\n%s -\\n' ${mark}; fi`;
+    })
     .join('; ');
   const r = await ctx.shell.run(command, { timeoutMs: ctx.plan.timeouts.commandMs, signal: ctx.signal });
   const chunks = r.stdout.split(`\n${mark} `).slice(1);
   if (chunks.length !== paths.length) throw new Error(`reading ${paths.length} files gave ${chunks.length} answers (exit ${r.exitCode}): ${r.stderr.trim()}`);
   paths.forEach((p, i) => {
     const chunk = chunks[i]!;
-    seen[p] = chunk.startsWith('+\n') ? { exists: true, text: chunk.slice(2) } : { exists: false };
+    if (chunk.startsWith('+\n')) seen[p] = { exists: true, text: chunk.slice(2) };
+    else if (chunk.startsWith('L\n')) seen[p] = { exists: false, danglingLink: chunk.slice(2).trim() };
+    else seen[p] = { exists: false };
   });
   return seen;
 }

@@ -122,7 +122,7 @@ function nmFileCheck(id: string, path: string): Check<NmFileSeen, NmFileSeen> {
     before: (ctx) => seeNmFile(ctx, path),
     gather: (ctx) => seeNmFile(ctx, path),
     judge(now, { before }) {
-      if (!before || before.live.status !== 0) return fail(`${path} did not exist before the reboot (${before?.live.out.trim() || 'not recorded'}), so nothing shows it persists`);
+      if (!before || before.live.status !== 0) return fail(`${path} did not exist before the reboot (${before?.live.out.trim() || 'not recorded'}), so nothing shows it persists${file === 'seen-bssids' ? ' (NetworkManager writes it for Wi-Fi networks)' : ''}`);
       if (!parseKeyfile(before.live.out).size) return fail(`${path} had no entries before the reboot, so nothing shows it persists`);
       const survived = now.kept ? now.keptText : now.live;
       const where = now.kept ?? path;

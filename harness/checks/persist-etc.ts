@@ -55,8 +55,9 @@ export const persistAdjtime: Check<SeenFile, SeenFile> = {
   before: adjtimeFile,
   gather: adjtimeFile,
   judge(now, { before }) {
-    if (!before?.exists) return fail('/etc/adjtime did not exist before the reboot, so nothing shows it persists');
-    if (!now.exists) return fail('/etc/adjtime is gone after the reboot');
+    const dangling = (f?: SeenFile) => (f && !f.exists && f.danglingLink ? ` (a dangling link to ${f.danglingLink})` : '');
+    if (!before?.exists) return fail(`/etc/adjtime did not exist before the reboot${dangling(before)}, so nothing shows it persists`);
+    if (!now.exists) return fail(`/etc/adjtime is gone after the reboot${dangling(now)}`);
     return now.text === before.text ? pass(`/etc/adjtime unchanged (${before.text.trim().split('\n').join(' / ')})`) : fail(`/etc/adjtime changed: was "${before.text.trim()}", is "${now.text.trim()}"`);
   },
   see: () => ['cat /etc/adjtime'],

@@ -34,10 +34,8 @@ export async function unlockAndLogIn(
 ): Promise<UnlockResult> {
   const t = plan.timeouts;
   const bootOffset = serial.markBoot();
-  let firstPrompt: number | undefined;
   for (const [i, wrong] of plan.luks.wrongPassphrases.entries()) {
     await step('wait for the passphrase prompt', () => serial.waitFor(driver.passphrasePrompt, { timeoutMs: t.passphrasePromptMs, signal, what: 'the LUKS passphrase prompt' }));
-    firstPrompt ??= serial.position;
     serial.typeSecret(wrong);
     // If the wrong one were accepted, the boot would go on and this wait would time out.
     await step(`wrong passphrase ${i + 1} is refused`, () =>
@@ -46,7 +44,6 @@ export async function unlockAndLogIn(
   }
   await step('wait for the passphrase prompt', () => serial.waitFor(driver.passphrasePrompt, { timeoutMs: t.passphrasePromptMs, signal, what: 'the LUKS passphrase prompt' }));
   const afterPrompt = serial.position;
-  firstPrompt ??= afterPrompt;
   serial.typeSecret(plan.luks.passphrase);
   const hostKey = await step('wait for the ssh host key on the console', () =>
     serial.waitFor(HOSTKEY_LINE, { timeoutMs: t.bootMs, signal, what: 'the target to announce its ssh host key (darlings-hostkey:)', from: afterPrompt }),
@@ -59,7 +56,8 @@ export async function unlockAndLogIn(
     .map((l) => l.trim());
   await step('wait for the login prompt', () => serial.waitFor(LOGIN_PROMPT, { timeoutMs: t.loginMs, signal, what: 'the login prompt on the serial console', from: afterPrompt }));
   // Read before logging in: rollback.ran judges it (interface 3 of the parts' agreement).
-  const stage1Text = serial.redactor.redact(serial.since(firstPrompt).replace(/\r/g, '').replace(/(login: *)[\s\S]*$/, '$1'));
+  const boot = serial.since(bootOffset).replace(/\r/g, '');
+  const stage1Text = serial.redactor.redact(boot.slice(Math.max(0, boot.search(driver.passphrasePrompt))).replace(/(login: *)[\s\S]*$/, '$1'));
   await step(`log in as ${plan.user.name} on the serial console`, async () => {
     serial.sendLine(plan.user.name);
     await serial.waitFor(PASSWORD_PROMPT, { timeoutMs: t.loginMs, signal, what: 'the password prompt' });

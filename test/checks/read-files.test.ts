@@ -26,7 +26,7 @@ function localShell(): GuestShell & { commands: number } {
 }
 
 describe('readFiles', () => {
-  it('reads many files in one command, telling absent from empty and keeping text exact', async () => {
+  it('reads many files in one command, telling absent (or a dangling link) from empty and keeping text exact', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'darlings-read-'));
     await writeFile(join(dir, 'token'), 'c0ffee\n');
     await writeFile(join(dir, 'empty'), '');
@@ -48,7 +48,8 @@ describe('readFiles', () => {
       { exists: true, text: 'a\nb' },
       { exists: true, text: 'quoted\n' },
       { exists: true, text: '\n__darlings_file_000000000000 -\n' },
-      { exists: true, text: '' },
+      // A dangling link is not a file (an /etc link into /persist whose source was never made).
+      { exists: false, danglingLink: join(dir, 'nowhere') },
       { exists: true, text: '' },
       { exists: false },
     ]);
