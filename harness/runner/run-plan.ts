@@ -18,7 +18,7 @@ import type { OvmfPair } from '../vm/firmware.ts';
 import { copyVars } from '../vm/firmware.ts';
 import { createDisk, createOverlay } from '../vm/disk.ts';
 import { cachedBuild } from '../guests/image-cache.ts';
-import { basePlanOf, checkpointFiles, checkpointKey, CHECKPOINT_DISK, CHECKPOINT_VARS, loadCheckpointFacts, mergeOntoBase, saveCheckpoint } from './checkpoint.ts';
+import { checkpointFiles, checkpointKey, CHECKPOINT_DISK, CHECKPOINT_VARS, loadCheckpointFacts, saveCheckpoint } from './checkpoint.ts';
 import { freePort } from '../vm/ports.ts';
 import { Machine, QEMU_BINARY } from '../vm/machine.ts';
 import { qemuArgs, shellQuote } from '../vm/qemu-args.ts';
@@ -184,9 +184,7 @@ class PlanRun {
    */
   async startFromCheckpoint(): Promise<void> {
     const from = this.o.plan.from!;
-    const base = await basePlanOf(this.o.plan);
-    for (const s of base.secrets) this.o.redactor.add(s);
-    this.plan = mergeOntoBase(this.o.plan, base);
+    const base = from.base;
     const key = checkpointKey(base, this.imageKey, from.checkpoint);
     const dir = join(this.o.cacheDir, 'checkpoints', key);
     const have = await Promise.all(checkpointFiles(from.checkpoint).map((f) => access(join(dir, f)).then(() => true, () => false)));

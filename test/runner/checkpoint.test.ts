@@ -5,15 +5,14 @@ import { join } from 'node:path';
 import { expandPlans, loadScenario } from '../../harness/scenario/index.ts';
 import type { Plan } from '../../harness/scenario/plan.ts';
 import {
-  basePlanOf,
   checkpointFiles,
   checkpointKey,
   CHECKPOINT_FACTS,
   loadCheckpointFacts,
-  mergeOntoBase,
   saveCheckpoint,
 } from '../../harness/runner/checkpoint.ts';
 import { InfraError } from '../../harness/errors.ts';
+import { mergeOntoBase } from '../../harness/scenario/index.ts';
 
 const plan = async (file: string): Promise<Plan> => expandPlans(await loadScenario(`scenarios/${file}`), { guest: 'debian' })[0]!;
 
@@ -46,8 +45,8 @@ describe('checkpoint keys', () => {
 describe('a run from the first-boot checkpoint', () => {
   it("boots with the base's install, canaries and service state, and its own wrong passphrases", async () => {
     const wrong = await plan('wrong-passphrase.yaml');
-    expect(wrong.from).toEqual({ scenario: 'blog-xps13', checkpoint: 'first-boot' });
-    const base = await basePlanOf(wrong);
+    expect(wrong.from).toMatchObject({ scenario: 'blog-xps13', checkpoint: 'first-boot' });
+    const base = wrong.from!.base;
     const merged = mergeOntoBase({ ...wrong, canaries: { extra: [{ path: '/x', expect: 'gone' }] } }, base);
     expect(merged.canaries).toEqual(base.canaries);
     expect(merged.serviceState).toEqual(base.serviceState);
@@ -57,7 +56,7 @@ describe('a run from the first-boot checkpoint', () => {
 
   it('from @installed keeps its own canaries (its run writes them)', async () => {
     const cut = await plan('power-cut.yaml');
-    const merged = mergeOntoBase(cut, await basePlanOf(cut));
+    const merged = mergeOntoBase(cut, cut.from!.base);
     expect(merged.canaries.extra.map((c) => c.path)).toContain('/var/tmp/darlings-power-cut');
   });
 
