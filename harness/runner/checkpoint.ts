@@ -12,6 +12,8 @@ import { execa } from 'execa';
 import type { CheckpointStage, Plan } from '../scenario/plan.ts';
 import type { Facts } from '../procedure/context.ts';
 import { InfraError } from '../errors.ts';
+import { luksFormatCommand, mountCommands, sfdiskScript } from '../procedure/install.ts';
+import { closeInstallationCommand } from '../procedure/finish-install.ts';
 
 export const CHECKPOINT_DISK = 'nvme0.qcow2';
 export const CHECKPOINT_VARS = 'OVMF_VARS.fd';
@@ -24,14 +26,30 @@ export function checkpointFiles(stage: CheckpointStage): string[] {
 }
 
 /**
+ * What went onto the disk besides the plan's settings: the configuration files the harness wrote
+ * (the generated rollback among them) and the install's commands. A harness change to any of
+ * them changes the key, so a disk made by older code is never booted as if made by this one.
+ */
+export interface WrittenToDisk {
+  configFiles: Record<string, string>;
+  commands: string[];
+}
+
+/** The install's commands as the procedure generates them for this plan. */
+export function installCommands(plan: Plan): string[] {
+  return [sfdiskScript(plan), luksFormatCommand(plan), ...mountCommands(plan), closeInstallationCommand(plan)];
+}
+
+/**
  * What shapes the disk at that stage. Secrets enter only as a hash (the key is a folder name).
  * Checks, timeouts and expectations never do; canaries and service state only from the first
  * boot on, since that boot writes them.
  */
-export function checkpointKey(plan: Plan, imageKey: string, stage: CheckpointStage = 'installed'): string {
+export function checkpointKey(plan: Plan, imageKey: string, stage: CheckpointStage, written: WrittenToDisk): string {
   const shaping = {
-    v: 1,
+    v: 2,
     imageKey,
+    written: sha(JSON.stringify([Object.entries(written.configFiles).sort(([a], [b]) => a.localeCompare(b)), written.commands])),
     guest: plan.guest,
     kernel: plan.kernel.name,
     hostname: plan.hostname,
@@ -72,8 +90,8 @@ export async function saveCheckpoint(disk: string, vars: string, out: string, fa
 
 /** What a first-boot checkpoint's facts carry into the run that resumes from it. */
 export function factsToKeep(facts: Facts): Facts {
-  const { canaryToken, machineId, bootId, nmSecretKeySha, nmConnections, canaries, serviceFiles, persisted, kernelLogs } = facts;
-  return { canaryToken, machineId, bootId, nmSecretKeySha, nmConnections, canaries, serviceFiles, persisted, kernelLogs };
+  const { canaryToken, machineId, bootId, nmSecretKeySha, nmConnections, canaries, serviceFiles, persisted, kernelLogs, stage1 } = facts;
+  return { canaryToken, machineId, bootId, nmSecretKeySha, nmConnections, canaries, serviceFiles, persisted, kernelLogs, stage1 };
 }
 
 /** The facts of a first-boot checkpoint; earlier boots' kernel logs are labelled as the base's. */

@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expandPlans, loadScenario } from '../../harness/scenario/index.ts';
-import { machineSpec } from '../../harness/runner/machine-spec.ts';
+import { machineSpec } from '../../harness/session/machine-spec.ts';
 
 const profilesDir = fileURLToPath(new URL('../../images/profiles/', import.meta.url));
 
