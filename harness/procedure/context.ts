@@ -15,10 +15,6 @@ export interface Facts {
    * judge after the reboot (harness/runner/run-checks.ts recordBefore).
    */
   before?: Record<string, unknown>;
-  /** Per boot of the installed system: its serial text from the first passphrase prompt to the login prompt. */
-  stage1?: { boot: number; initrd: 'scripted' | 'systemd'; text: string }[];
-  /** The kernel release the image's manifest says the target runs (kernel.boots). */
-  expectedKernel?: string;
   /** Paths written before the reboot and whether they should survive it. */
   canaries?: { path: string; expect: 'gone' | 'kept' }[];
   /** Files written into service state (the stand-in for docker/lxd). */
@@ -29,6 +25,10 @@ export interface Facts {
   kernelLogs?: { boot: number; text: string; /** Where it came from, when not this run's boot. */ label?: string }[];
   /** Index of the boot the checks run in (matches serial-<n>.log). */
   currentBoot?: number;
+  /** Each boot of the installed system: the console from the first passphrase prompt to login. */
+  stage1?: { boot: number; initrd: 'scripted' | 'systemd'; text: string }[];
+  /** The kernel release the image's manifest says the target runs. */
+  expectedKernel?: string;
 }
 
 /** Times a nested step ("waiting for the passphrase prompt … 31.2 s"). */
