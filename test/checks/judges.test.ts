@@ -127,8 +127,7 @@ describe('persistence of /etc entries and NetworkManager files', () => {
   const adjtime = { exists: true, text: '0.000000 1796117282 0.000000\n1796117282\nUTC\n' };
   holds('persist.adjtime', 'the same adjtime before and after (edited: the text hwclock writes, as a machine that ran it has)', () =>
     judge(blog(), 'persist.adjtime', { before: adjtime, gathered: adjtime }));
-  fails('persist.adjtime', 'a dangling link before the reboot (what the stand-in has: nothing made /persist/etc/adjtime)', () =>
-    judge(blog(), 'persist.adjtime', { before: { exists: false, danglingLink: '/persist/etc/adjtime' }, gathered: { exists: false, danglingLink: '/persist/etc/adjtime' } }),
+  fails('persist.adjtime', 'the blog run (real: a dangling link, nothing made /persist/etc/adjtime)', () => judge(blog(), 'persist.adjtime'),
   /\/etc\/adjtime did not exist before the reboot \(a dangling link to \/persist\/etc\/adjtime\), so nothing shows it persists/);
   fails('persist.adjtime', 'gone after the reboot (edited: an unpersisted adjtime)', () => judge(blog(), 'persist.adjtime', { before: adjtime, gathered: { exists: false } }), /\/etc\/adjtime is gone after the reboot/);
 
