@@ -12,6 +12,7 @@ import { before, gathered, judge, recorded } from './recorded.ts';
 import type { CheckOutcome } from '../../harness/checks/index.ts';
 
 const blog = () => recorded('blog-xps13-debian');
+const broken = () => recorded('broken-rollback-debian');
 const cut = () => recorded('power-cut-debian');
 
 /** A deep copy to edit. */
@@ -57,7 +58,10 @@ describe('rollback', () => {
     return judge(r, 'rollback.canary-gone', { gathered: g });
   }, /still there after the reboot: \/darlings-canary \(the root subvolume was not rolled back\)/);
 
+  fails('rollback.canary-gone', 'broken-rollback (real: no rollback)', () => judge(broken(), 'rollback.canary-gone'), /still there after the reboot: \/darlings-canary, .*\/root\/darlings-canary/);
+
   holds('rollback.ran', 'the blog run (both boots)', () => judge(blog(), 'rollback.ran'));
+  fails('rollback.ran', 'broken-rollback (real: no rollback script)', () => judge(broken(), 'rollback.ran'), /boot 2: no rollback ran .*; boot 3: no rollback ran/);
   fails('rollback.ran', "no rollback (edited: the rollback's lines taken out of the last boot's stage 1, as a stage 1 without one prints)", () => {
     const r = blog();
     const runs = r.facts.stage1!.map((s, i, all) => rollbackRun(s.boot, i === all.length - 1 ? s.text.replace(/darlings-initrd: rollback begin[\s\S]*rollback end status=0\n/, '') : s.text));
@@ -205,6 +209,7 @@ describe('layout', () => {
   }, /is not in use as swap \(in use: none\)/);
 
   holds('state.drift', 'the blog run', () => judge(blog(), 'state.drift'));
+  fails('state.drift', 'broken-rollback (real: what was written to root is listed)', () => judge(broken(), 'state.drift'), /path\(s\) outside the allowlist: \/darlings-canary, .*\/root\/darlings-canary/);
   fails('state.drift', 'the canaries listed (edited: added to the listing, as a root that was not rolled back shows them)', () => {
     const r = blog();
     const g = copy(gathered(r, 'state.drift'));
