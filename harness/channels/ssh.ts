@@ -8,7 +8,8 @@ import pRetry, { AbortError } from 'p-retry';
 import { HarnessError, InfraError } from '../errors.ts';
 import { throwIfAborted } from '../util/poll.ts';
 import type { Redactor } from '../util/redact.ts';
-import type { ExecOptions, ExecResult, GuestShell } from '../guests/guest.ts';
+import { shQuote } from '../util/shell.ts';
+import type { ExecOptions, ExecResult, GuestShell } from './shell.ts';
 import { fingerprint } from './keys.ts';
 
 /** The guest presented a host key other than the pinned one. Never retried. */
@@ -32,11 +33,6 @@ export interface SshOptions {
   /** Where the transcript goes (ssh.log); text is redacted before it gets here. */
   transcript?: (text: string) => void;
   signal?: AbortSignal;
-}
-
-/** Single-quotes a word for sh. */
-export function shQuote(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 export class SshChannel implements GuestShell {

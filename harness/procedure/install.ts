@@ -4,7 +4,7 @@
  * the passphrase and passwords travel on stdin only, never in a command line.
  */
 import type { Plan } from '../scenario/plan.ts';
-import { shQuote } from '../channels/ssh.ts';
+import { shQuote } from '../util/shell.ts';
 import { persistPairs } from './persist-pairs.ts';
 import type { StepContext } from './context.ts';
 

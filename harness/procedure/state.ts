@@ -4,7 +4,7 @@
  * the canaries, and record what the checks after the next reboot compare against.
  */
 import { randomBytes } from 'node:crypto';
-import { shQuote } from '../channels/ssh.ts';
+import { shQuote } from '../util/shell.ts';
 import { persistPairs } from './persist-pairs.ts';
 import type { StepContext } from './context.ts';
 

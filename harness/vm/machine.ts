@@ -11,7 +11,8 @@ import { pollUntil } from '../util/poll.ts';
 import type { Redactor } from '../util/redact.ts';
 import { SerialConsole } from '../channels/serial.ts';
 import { QmpClient } from './qmp.ts';
-import { qemuArgs, shellQuote, type MachineSpec } from './qemu-args.ts';
+import { qemuArgs, type MachineSpec } from './qemu-args.ts';
+import { shellLine } from '../util/shell.ts';
 
 export const QEMU_BINARY = 'qemu-system-x86_64';
 
@@ -93,12 +94,12 @@ export class Machine {
     try {
       const serialSocket = await pollUntil(
         async () => {
-          if (gone) throw new InfraError(`QEMU exited at start (${gone.exitCode ?? gone.signal}): ${gone.stderr}\n  command: ${shellQuote(argv)}`);
+          if (gone) throw new InfraError(`QEMU exited at start (${gone.exitCode ?? gone.signal}): ${gone.stderr}\n  command: ${shellLine(argv)}`);
           return tryConnect(spec.serialSocket);
         },
         { timeoutMs: options.startTimeoutMs ?? 15_000, intervalMs: 50, what: `QEMU's serial socket ${spec.serialSocket}`, signal: options.signal, lastSeen: () => stderr },
       ).catch((e: unknown) => {
-        if (gone) throw new InfraError(`QEMU exited at start (${gone.exitCode ?? gone.signal}): ${gone.stderr}\n  command: ${shellQuote(argv)}`, { cause: e });
+        if (gone) throw new InfraError(`QEMU exited at start (${gone.exitCode ?? gone.signal}): ${gone.stderr}\n  command: ${shellLine(argv)}`, { cause: e });
         throw e;
       });
       sockets.push(serialSocket);

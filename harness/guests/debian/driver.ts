@@ -9,7 +9,7 @@ import type { GuestDriver } from '../guest.ts';
 import { HostError } from '../../errors.ts';
 import { cachedBuild, hashInputs, hostPackageVersions, runBuildScript, withLock } from '../image-cache.ts';
 import { IMAGE_HOST_PACKAGES, IMAGES_DIR, REPO_ROOT } from '../images.ts';
-import { shQuote } from '../../channels/ssh.ts';
+import { shQuote } from '../../util/shell.ts';
 import { configurationConf, persistConf, rollbackScript, tmpfilesConf } from './config-files.ts';
 
 const CONFIG_DIR = '/etc/darlings';
