@@ -3,6 +3,8 @@
  * different outcome from the VM or a channel breaking (`InfraError`) or bad input (`ScenarioError`).
  * The exit code follows from the class, in one place (`exitCodeFor`).
  */
+import { formatDuration } from './util/duration.ts';
+
 export class HarnessError extends Error {
   override name = 'HarnessError';
   constructor(message: string, options?: { cause?: unknown }) {
@@ -56,7 +58,7 @@ export class TimeoutError extends InfraError {
     options?: { cause?: unknown },
   ) {
     super(
-      `Timed out after ${(timeoutMs / 1000).toFixed(1)} s waiting for ${awaited}` +
+      `Timed out after ${formatDuration(timeoutMs)} waiting for ${awaited}` +
         (lastSeen ? `\n--- last output ---\n${lastSeen}` : ''),
       options,
     );

@@ -53,12 +53,3 @@ export function throwIfAborted(signal?: AbortSignal): void {
     cause: reason,
   });
 }
-
-/** Milliseconds as people read them: 850 ms, 3.2 s, 4 min 05 s. */
-export function formatMs(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const m = Math.floor(ms / 60_000);
-  const s = Math.round((ms % 60_000) / 1000);
-  return `${m} min ${String(s).padStart(2, '0')} s`;
-}

@@ -126,7 +126,7 @@ export interface Layer {
 
 /** The name of the top-level files' row (cli.ts, index.ts) in the layer table. */
 export const TOP = 'harness/*.ts';
-/** The base vocabulary: every folder may import it without listing it; it imports nothing. */
+/** The base vocabulary: every folder may import it without listing it; it imports only leaves of util/. */
 export const BASE = 'errors.ts';
 
 /**
@@ -160,7 +160,9 @@ export function violations(refs: readonly ImportRef[], layers: readonly Layer[])
       continue;
     }
     if (from === BASE) {
-      out.push(`${where}: errors.ts is the base and imports nothing of the harness`);
+      // Its messages may use a leaf of util/ (durations), one that itself imports nothing.
+      if (!(unitOf(r.to) === 'util' && !refs.some((x) => x.from === r.to)))
+        out.push(`${where}: errors.ts is the base and imports nothing of the harness but leaves of util/`);
       continue;
     }
     if (from === to || to === BASE) continue;
