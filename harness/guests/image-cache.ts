@@ -4,7 +4,8 @@
  * that is renamed into place only when it succeeded, so a failed build leaves no half entry.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { exists } from '../util/fs.ts';
 import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
@@ -59,13 +60,6 @@ export interface CachedBuildOptions {
   /** Builds into `out` (which does not exist yet). */
   build: (out: string) => Promise<void>;
   signal?: AbortSignal;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 /** Returns the cached entry for `key`, building it first if missing. */
