@@ -59,6 +59,11 @@ export interface CachedBuildOptions {
   outputs: string[];
   /** Builds into `out` (which does not exist yet). */
   build: (out: string) => Promise<void>;
+  /**
+   * Whether a complete entry is still usable, beyond its files being there (the nixos entry's
+   * store path may have been garbage-collected). An unusable entry is rebuilt.
+   */
+  usable?: (dir: string) => Promise<boolean>;
   signal?: AbortSignal;
 }
 
@@ -66,7 +71,8 @@ export interface CachedBuildOptions {
 export async function cachedBuild(options: CachedBuildOptions): Promise<CachedBuild> {
   const started = Date.now();
   const dir = join(options.cacheDir, options.name, options.key);
-  const complete = async () => (await Promise.all(options.outputs.map((o) => exists(join(dir, o))))).every(Boolean);
+  const complete = async () =>
+    (await Promise.all(options.outputs.map((o) => exists(join(dir, o))))).every(Boolean) && (await (options.usable?.(dir) ?? true));
   if (await complete()) return { dir, key: options.key, cached: true, durationMs: Date.now() - started };
 
   await mkdir(join(options.cacheDir, options.name), { recursive: true });
