@@ -19,10 +19,10 @@ export interface ExecOptions {
 
 /** A shell on a booted guest (the SSH channel); what guest drivers may use. */
 export interface GuestShell {
-  /** Runs `command` under `sh -c`; resolves with its exit code, never throws on non-zero. */
+  /** Runs `command` under `sh -c`; resolves with its exit code, never throws on non-zero (CommandFailed on its limit). */
   run(command: string, options?: ExecOptions): Promise<ExecResult>;
-  /** Like run, but a non-zero exit throws (an InfraError naming the command and its stderr). */
+  /** Like run, but a non-zero exit throws CommandFailed (errors.ts) carrying the whole result. */
   expectSuccess(command: string, options?: ExecOptions): Promise<string>;
   /** Writes `content` to `path` on the guest with `mode` (octal, e.g. 0o600). */
-  upload(path: string, content: string | Buffer, mode?: number): Promise<void>;
+  upload(path: string, content: string | Buffer, mode?: number, options?: Omit<ExecOptions, 'stdin'>): Promise<void>;
 }

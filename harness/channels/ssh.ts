@@ -5,7 +5,7 @@
  */
 import { Client, type ConnectConfig } from 'ssh2';
 import pRetry, { AbortError } from 'p-retry';
-import { HarnessError, InfraError } from '../errors.ts';
+import { CommandFailed, HarnessError, InfraError } from '../errors.ts';
 import { throwIfAborted } from '../util/poll.ts';
 import type { Redactor } from '../util/redact.ts';
 import { shQuote } from '../util/shell.ts';
@@ -88,13 +88,20 @@ export class SshChannel implements GuestShell {
     this.options.transcript?.(this.options.redactor.redact(text));
   }
 
+  /**
+   * Runs `command` under the guest's shell. Resolves with its exit code whatever it is; throws
+   * CommandFailed (timedOut) when it outlives its limit, the signal's reason when aborted, and an
+   * InfraError when the channel itself fails.
+   */
   async run(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    throwIfAborted(options.signal);
     const timeoutMs = options.timeoutMs ?? this.options.commandTimeoutMs;
     const started = Date.now();
+    const redact = (t: string) => this.options.redactor.redact(t);
     this.#log(`$ ${command}\n`);
     const result = await new Promise<ExecResult>((resolve, reject) => {
       this.client.exec(command, (err, stream) => {
-        if (err) return reject(new InfraError(`SSH exec failed for \`${command}\`: ${err.message}`, { cause: err }));
+        if (err) return reject(new InfraError(`SSH exec failed for \`${redact(command)}\`: ${err.message}`, { cause: err }));
         let stdout = '';
         let stderr = '';
         let settled = false;
@@ -107,11 +114,18 @@ export class SshChannel implements GuestShell {
         };
         const timer = setTimeout(() => {
           stream.close();
-          finish(() => reject(new InfraError(`\`${this.options.redactor.redact(command)}\` over SSH did not finish within ${(timeoutMs / 1000).toFixed(0)} s\n--- output so far ---\n${this.options.redactor.redact((stdout + stderr).slice(-4000))}`)));
+          const durationMs = Date.now() - started;
+          finish(() => reject(new CommandFailed({ command, stdout, stderr, durationMs, timedOut: true, timeoutMs }, redact)));
         }, timeoutMs);
         const onAbort = () => {
           stream.close();
-          finish(() => reject(options.signal?.reason ?? new InfraError('aborted')));
+          finish(() => {
+            try {
+              throwIfAborted(options.signal);
+            } catch (error) {
+              reject(error);
+            }
+          });
         };
         options.signal?.addEventListener('abort', onAbort, { once: true });
         stream.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
@@ -131,20 +145,18 @@ export class SshChannel implements GuestShell {
     return result;
   }
 
+  /** Like run, but a non-zero exit throws CommandFailed carrying the whole result. */
   async expectSuccess(command: string, options: ExecOptions = {}): Promise<string> {
     const r = await this.run(command, options);
-    if (r.exitCode !== 0) {
-      const tail = this.options.redactor.redact((r.stderr || r.stdout).trim().split('\n').slice(-20).join('\n'));
-      throw new InfraError(`\`${this.options.redactor.redact(command)}\` exited ${r.exitCode}${tail ? `:\n${tail}` : ''}`);
-    }
+    if (r.exitCode !== 0) throw new CommandFailed({ command, ...r, timedOut: false }, (t) => this.options.redactor.redact(t));
     return r.stdout;
   }
 
-  async upload(path: string, content: string | Buffer, mode = 0o644): Promise<void> {
+  async upload(path: string, content: string | Buffer, mode = 0o644, options: Omit<ExecOptions, 'stdin'> = {}): Promise<void> {
     const dir = path.replace(/\/[^/]*$/, '') || '/';
     await this.expectSuccess(
       `mkdir -p ${shQuote(dir)} && umask 077 && cat > ${shQuote(path)} && chmod ${mode.toString(8)} ${shQuote(path)}`,
-      { stdin: content },
+      { ...options, stdin: content },
     );
   }
 
