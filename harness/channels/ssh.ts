@@ -4,9 +4,9 @@
  * stderr, and upload through stdin (no SFTP server needed in the guest).
  */
 import { Client, type ConnectConfig } from 'ssh2';
-import pRetry, { AbortError } from 'p-retry';
-import { CommandFailed, HarnessError, InfraError } from '../errors.ts';
-import { throwIfAborted } from '../util/poll.ts';
+import { AbortedError, CommandFailed, HarnessError, InfraError, TimeoutError } from '../errors.ts';
+import { formatDuration } from '../util/duration.ts';
+import { pollUntil, StopPolling, throwIfAborted } from '../util/poll.ts';
 import type { Redactor } from '../util/redact.ts';
 import { shQuote } from '../util/shell.ts';
 import type { ExecOptions, ExecResult, GuestShell } from './shell.ts';
@@ -51,31 +51,32 @@ export class SshChannel implements GuestShell {
   static async connect(options: SshOptions): Promise<SshChannel> {
     const started = Date.now();
     let attempts = 0;
-    const client = await pRetry(
+    let lastError: unknown;
+    const client = await pollUntil(
       async () => {
         attempts++;
-        throwIfAborted(options.signal);
         try {
           return await connectOnce(options);
         } catch (error) {
-          if (error instanceof HostKeyMismatch) throw new AbortError(error);
-          // Only the network is worth retrying; a bad key or refused auth will not get better.
-          if (!isTransient(error)) throw new AbortError(error as Error);
+          lastError = error;
+          // Only the network is worth retrying; a wrong host key or refused auth will not get better.
+          if (error instanceof HostKeyMismatch || !isTransient(error)) throw new StopPolling(error);
           throw error;
         }
       },
       {
-        retries: 1000,
-        minTimeout: 500,
-        maxTimeout: 2000,
-        factor: 1.5,
-        maxRetryTime: options.connectTimeoutMs,
+        timeoutMs: options.connectTimeoutMs,
+        intervalMs: 500,
+        backoff: 1.5,
+        maxIntervalMs: 2000,
         signal: options.signal,
+        what: `SSH on 127.0.0.1:${options.port} to accept the key`,
       },
     ).catch((error: unknown) => {
-      if (error instanceof HostKeyMismatch) throw error;
+      if (error instanceof HostKeyMismatch || error instanceof AbortedError) throw error;
+      const last = error instanceof TimeoutError ? lastError : error;
       throw new InfraError(
-        `Could not connect over SSH to 127.0.0.1:${options.port} within ${Math.round((Date.now() - started) / 1000)} s (${attempts} attempts): ${(error as Error).message}`,
+        `Could not connect over SSH to 127.0.0.1:${options.port} within ${formatDuration(Date.now() - started)} (${attempts} attempts): ${(last as Error | undefined)?.message ?? String(last)}`,
         { cause: error },
       );
     });

@@ -1,13 +1,18 @@
 /**
  * The one polling loop (STYLE.md 3). On timeout it says what it waited for, how long, and the
- * last thing it saw, so no caller writes its own half-informative loop.
+ * last thing it saw, so no caller writes its own half-informative loop. Every wait of the harness
+ * goes through it: a socket to open, sshd to answer, QEMU to exit, a guest command to succeed.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AbortedError, TimeoutError } from '../errors.ts';
+import { AbortedError, HarnessError, TimeoutError } from '../errors.ts';
 
 export interface PollOptions {
   timeoutMs: number;
+  /** Pause between tries (default 100 ms); grows by `backoff` up to `maxIntervalMs`. */
   intervalMs?: number;
+  /** Each pause is the last one times this (default 1: a fixed interval). */
+  backoff?: number;
+  maxIntervalMs?: number;
   signal?: AbortSignal;
   /** What is awaited, for the message: "the SSH port to accept connections". */
   what: string;
@@ -16,7 +21,20 @@ export interface PollOptions {
 }
 
 /**
- * Calls `fn` until it returns a value other than `undefined`/`false`.
+ * Thrown inside a polled function to stop polling at once and fail with `cause` (p-retry's
+ * AbortError): for what retrying will not fix, such as a wrong host key or a refused login.
+ */
+export class StopPolling extends Error {
+  override name = 'StopPolling';
+  constructor(readonly reason: unknown) {
+    super(reason instanceof Error ? reason.message : String(reason), { cause: reason });
+  }
+}
+
+/**
+ * Calls `fn` until it returns a value other than `undefined`/`false`. Errors it throws count as
+ * "not yet" (the last one is the TimeoutError's cause), except StopPolling's reason, an abort,
+ * and bad input or a missing host tool (ScenarioError, HostError), which no retry fixes.
  *
  * @example
  * const pid = await pollUntil(async () => readPidFile(), { timeoutMs: 5000, what: 'the pid file' });
@@ -26,7 +44,7 @@ export async function pollUntil<T>(
   options: PollOptions,
 ): Promise<T> {
   const started = Date.now();
-  const interval = options.intervalMs ?? 100;
+  let interval = options.intervalMs ?? 100;
   let lastError: unknown;
   for (;;) {
     throwIfAborted(options.signal);
@@ -34,14 +52,24 @@ export async function pollUntil<T>(
       const value = await fn();
       if (value !== undefined && value !== false) return value as T;
     } catch (error) {
+      if (error instanceof StopPolling) throw error.reason;
+      if (isFinal(error)) throw error;
       lastError = error;
     }
-    if (Date.now() - started >= options.timeoutMs) {
+    const elapsed = Date.now() - started;
+    if (elapsed >= options.timeoutMs) {
       const seen = options.lastSeen?.() ?? (lastError instanceof Error ? lastError.message : '');
       throw new TimeoutError(options.what, options.timeoutMs, seen, { cause: lastError });
     }
-    await sleep(interval, undefined, { signal: options.signal }).catch(() => undefined);
+    // Never sleep past the deadline: the last try comes at the limit, not a backoff later.
+    await sleep(Math.min(interval, options.timeoutMs - elapsed), undefined, { signal: options.signal }).catch(() => undefined);
+    interval = Math.min(interval * (options.backoff ?? 1), options.maxIntervalMs ?? Number.POSITIVE_INFINITY);
   }
+}
+
+/** Errors no retry fixes: an abort, bad input, a missing host tool. */
+function isFinal(error: unknown): boolean {
+  return error instanceof AbortedError || (error instanceof HarnessError && (error.blame === 'input' || error.blame === 'host'));
 }
 
 /** Throws the signal's reason as an AbortedError so callers see one class for "stopped". */
