@@ -3,10 +3,10 @@
  * key but the pinned one (that error is final, never retried), exec with exit code, stdout and
  * stderr, and upload through stdin (no SFTP server needed in the guest).
  */
-import { Client, type ConnectConfig } from 'ssh2';
+import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { AbortedError, CommandFailed, HarnessError, InfraError, TimeoutError } from '../errors.ts';
 import { formatDuration } from '../util/duration.ts';
-import { pollUntil, StopPolling, throwIfAborted } from '../util/poll.ts';
+import { pollUntil, StopPolling, throwIfAborted, withLimit } from '../util/poll.ts';
 import type { Redactor } from '../util/redact.ts';
 import { shQuote } from '../util/shell.ts';
 import type { ExecOptions, ExecResult, GuestShell } from './shell.ts';
@@ -100,46 +100,30 @@ export class SshChannel implements GuestShell {
     const started = Date.now();
     const redact = (t: string) => this.options.redactor.redact(t);
     this.#log(`$ ${command}\n`);
-    const result = await new Promise<ExecResult>((resolve, reject) => {
-      this.client.exec(command, (err, stream) => {
+    let stdout = '';
+    let stderr = '';
+    let stream: ClientChannel | undefined;
+    const done = new Promise<ExecResult>((resolve, reject) => {
+      this.client.exec(command, (err, s) => {
         if (err) return reject(new InfraError(`SSH exec failed for \`${redact(command)}\`: ${err.message}`, { cause: err }));
-        let stdout = '';
-        let stderr = '';
-        let settled = false;
-        const finish = (fn: () => void) => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          options.signal?.removeEventListener('abort', onAbort);
-          fn();
-        };
-        const timer = setTimeout(() => {
-          stream.close();
-          const durationMs = Date.now() - started;
-          finish(() => reject(new CommandFailed({ command, stdout, stderr, durationMs, timedOut: true, timeoutMs }, redact)));
-        }, timeoutMs);
-        const onAbort = () => {
-          stream.close();
-          finish(() => {
-            try {
-              throwIfAborted(options.signal);
-            } catch (error) {
-              reject(error);
-            }
-          });
-        };
-        options.signal?.addEventListener('abort', onAbort, { once: true });
-        stream.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-        stream.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+        stream = s;
+        s.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+        s.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
         // Output can trail the exit status, so the result is settled on close, with exit's code.
         let exitCode = 255;
-        stream.on('exit', (code: number | null, signal?: string) => {
+        s.on('exit', (code: number | null, signal?: string) => {
           exitCode = code ?? (signal ? 128 : 255);
         });
-        stream.on('close', () => finish(() => resolve({ exitCode, stdout, stderr, durationMs: Date.now() - started })));
-        if (options.stdin !== undefined) stream.end(options.stdin);
-        else stream.end();
+        s.on('close', () => resolve({ exitCode, stdout, stderr, durationMs: Date.now() - started }));
+        if (options.stdin !== undefined) s.end(options.stdin);
+        else s.end();
       });
+    });
+    const result = await withLimit(done, {
+      timeoutMs,
+      signal: options.signal,
+      stop: () => stream?.close(),
+      timedOut: () => new CommandFailed({ command, stdout, stderr, durationMs: Date.now() - started, timedOut: true, timeoutMs }, redact),
     });
     const out = (result.stdout + result.stderr).trimEnd();
     this.#log(`${out ? out + '\n' : ''}# exit ${result.exitCode} (${result.durationMs} ms)\n`);

@@ -81,3 +81,48 @@ export function throwIfAborted(signal?: AbortSignal): void {
     cause: reason,
   });
 }
+
+export interface LimitOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** The error when the limit is reached first (built then, so it can show the output so far). */
+  timedOut: () => unknown;
+  /** Called when the limit or the signal wins: close the stream, forget the pending answer. */
+  stop?: () => void;
+}
+
+/**
+ * `work` raced against its limit and the signal (STYLE.md: a timeout is one more promise in the
+ * race): the first reason to stop wins, `stop` cleans up, and an abort rejects as AbortedError.
+ *
+ * @example await withLimit(answer, { timeoutMs: 10_000, signal, timedOut: () => new InfraError('no answer'), stop: () => pending.delete(id) });
+ */
+export async function withLimit<T>(work: Promise<T>, options: LimitOptions): Promise<T> {
+  // The losing side may still reject later; that is not an unhandled rejection.
+  work.catch(() => undefined);
+  throwIfAborted(options.signal);
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      options.stop?.();
+      reject(options.timedOut());
+    }, options.timeoutMs);
+    timer.unref();
+    onAbort = () => {
+      options.stop?.();
+      try {
+        throwIfAborted(options.signal);
+      } catch (error) {
+        reject(error);
+      }
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, limit]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+  }
+}

@@ -7,7 +7,7 @@ import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { InfraError } from '../errors.ts';
 import { formatDuration } from '../util/duration.ts';
-import { throwIfAborted } from '../util/poll.ts';
+import { throwIfAborted, withLimit } from '../util/poll.ts';
 
 /** How long QMP may take to answer one command (QEMU answers in milliseconds when healthy). */
 export const QMP_COMMAND_TIMEOUT_MS = 10_000;
@@ -118,39 +118,20 @@ export class QmpClient {
    *
    * @example await qmp.execute('screendump', { filename: '/tmp/s.png', format: 'png' }, { signal });
    */
-  execute(command: string, args?: Record<string, unknown>, options: QmpOptions = {}): Promise<unknown> {
-    if (this.#closed) return Promise.reject(new InfraError(`QMP connection is closed (${command})`));
-    try {
-      throwIfAborted(options.signal);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  async execute(command: string, args?: Record<string, unknown>, options: QmpOptions = {}): Promise<unknown> {
+    if (this.#closed) throw new InfraError(`QMP connection is closed (${command})`);
+    throwIfAborted(options.signal);
     const id = this.#nextId++;
     const timeoutMs = options.timeoutMs ?? QMP_COMMAND_TIMEOUT_MS;
-    return new Promise((resolve, reject) => {
-      const settle = (fn: () => void) => {
-        clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-        this.#pending.delete(id);
-        fn();
-      };
-      const timer = setTimeout(
-        () => settle(() => reject(new InfraError(`QMP ${command} got no answer within ${formatDuration(timeoutMs)}`))),
-        timeoutMs,
-      );
-      timer.unref();
-      const onAbort = () =>
-        settle(() => {
-          try {
-            throwIfAborted(options.signal);
-          } catch (error) {
-            reject(error);
-          }
-        });
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      this.#pending.set(id, { command, resolve: (v) => settle(() => resolve(v)), reject: (e) => settle(() => reject(e)) });
-      this.#socket.write(JSON.stringify(args ? { execute: command, arguments: args, id } : { execute: command, id }) + '\n');
+    const answer = new Promise<unknown>((resolve, reject) => this.#pending.set(id, { command, resolve, reject }));
+    const limited = withLimit(answer, {
+      timeoutMs,
+      signal: options.signal,
+      timedOut: () => new InfraError(`QMP ${command} got no answer within ${formatDuration(timeoutMs)}`),
+      stop: () => this.#pending.delete(id),
     });
+    this.#socket.write(JSON.stringify(args ? { execute: command, arguments: args, id } : { execute: command, id }) + '\n');
+    return limited;
   }
 
   onEvent(listener: (e: QmpEvent) => void): () => void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pollUntil, StopPolling } from '../../harness/util/poll.ts';
+import { pollUntil, StopPolling, withLimit } from '../../harness/util/poll.ts';
 import { AbortedError, HostError, InfraError, ScenarioError, TimeoutError } from '../../harness/errors.ts';
 import { untilSucceeds, type ExecResult, type GuestShell } from '../../harness/channels/shell.ts';
 
@@ -91,5 +91,33 @@ describe('untilSucceeds, a wait inside the guest', () => {
   it('times out showing the last exit code and output', async () => {
     const error = await untilSucceeds(shellAnswering([1]), 'test -b /dev/x', { timeoutMs: 20, intervalMs: 5, what: 'the partition' }).catch((e: unknown) => e);
     expect((error as TimeoutError).message).toMatch(/waiting for the partition\n--- last output ---\n`test -b \/dev\/x` exited 1:\nnot yet$/);
+  });
+});
+
+describe('withLimit, a timeout as one more promise in the race', () => {
+  it('gives the work its result when it wins', async () => {
+    await expect(withLimit(Promise.resolve(7), { timeoutMs: 1000, timedOut: () => new Error('late') })).resolves.toBe(7);
+  });
+
+  it('rejects with the timeout error when the limit wins, and stops the work', async () => {
+    let stopped = 0;
+    const never = new Promise<number>(() => {});
+    await expect(withLimit(never, { timeoutMs: 10, timedOut: () => new InfraError('no answer'), stop: () => stopped++ })).rejects.toThrow('no answer');
+    expect(stopped).toBe(1);
+  });
+
+  it('rejects with an AbortedError when the signal wins, and stops the work', async () => {
+    let stopped = 0;
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('Ctrl-C')), 10);
+    const never = new Promise<number>(() => {});
+    await expect(withLimit(never, { timeoutMs: 60_000, signal: controller.signal, timedOut: () => new Error('late'), stop: () => stopped++ })).rejects.toBeInstanceOf(AbortedError);
+    expect(stopped).toBe(1);
+  });
+
+  it('does not leave the losing work as an unhandled rejection', async () => {
+    const failsLater = new Promise<number>((_, reject) => setTimeout(() => reject(new Error('after the limit')), 20));
+    await expect(withLimit(failsLater, { timeoutMs: 5, timedOut: () => new Error('limit') })).rejects.toThrow('limit');
+    await new Promise((r) => setTimeout(r, 40));
   });
 });
