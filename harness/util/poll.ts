@@ -18,6 +18,11 @@ export interface PollOptions {
   what: string;
   /** What was seen last (e.g. the last serial lines), asked only on timeout. */
   lastSeen?: () => string;
+  /**
+   * Instead of sleeping the interval: resolves when trying again is worth it, after at most `ms`
+   * (the serial console wakes its waits on new output).
+   */
+  wake?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /**
@@ -62,7 +67,9 @@ export async function pollUntil<T>(
       throw new TimeoutError(options.what, options.timeoutMs, seen, { cause: lastError });
     }
     // Never sleep past the deadline: the last try comes at the limit, not a backoff later.
-    await sleep(Math.min(interval, options.timeoutMs - elapsed), undefined, { signal: options.signal }).catch(() => undefined);
+    const pause = Math.min(options.wake ? options.timeoutMs - elapsed : interval, options.timeoutMs - elapsed);
+    if (options.wake) await options.wake(pause, options.signal);
+    else await sleep(pause, undefined, { signal: options.signal }).catch(() => undefined);
     interval = Math.min(interval * (options.backoff ?? 1), options.maxIntervalMs ?? Number.POSITIVE_INFINITY);
   }
 }

@@ -48,13 +48,15 @@ export class QmpClient {
     const socket = connect(path);
     const client = new QmpClient(socket);
     try {
-      await Promise.race([
-        (async () => {
-          await once(socket, 'connect', options.signal ? { signal: options.signal } : {});
-          await client.#greeting();
-        })(),
-        new Promise((_, reject) => setTimeout(() => reject(new InfraError(`QMP on ${path} did not greet within ${formatDuration(timeoutMs)}`)), timeoutMs).unref()),
-      ]);
+      const greeted = (async () => {
+        await once(socket, 'connect');
+        await client.#greeting();
+      })();
+      await withLimit(greeted, {
+        timeoutMs,
+        signal: options.signal,
+        timedOut: () => new InfraError(`QMP on ${path} did not greet within ${formatDuration(timeoutMs)}`),
+      });
       throwIfAborted(options.signal);
       await client.execute('qmp_capabilities', undefined, options);
       return client;
