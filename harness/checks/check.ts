@@ -6,9 +6,10 @@
  * file mounts.options writes and removes.
  */
 import { randomBytes } from 'node:crypto';
-import { shQuote } from '../channels/ssh.ts';
+import { shQuote } from '../util/shell.ts';
 import type { Plan, PlanLuks, PlanUser } from '../scenario/plan.ts';
-import type { GuestDriver, GuestShell } from '../guests/guest.ts';
+import type { GuestDriver } from '../guests/guest.ts';
+import type { GuestShell } from '../channels/shell.ts';
 import type { Facts } from '../procedure/context.ts';
 
 export interface CheckOutcome {

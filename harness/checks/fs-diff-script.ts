@@ -4,7 +4,7 @@
  * written by the project with the plan's names for the top, the root subvolume and the snapshot.
  */
 import type { Plan } from '../scenario/plan.ts';
-import { shQuote } from '../channels/ssh.ts';
+import { shQuote } from '../util/shell.ts';
 import { rootSubvolume } from './check.ts';
 
 /**

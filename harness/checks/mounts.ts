@@ -7,7 +7,7 @@
  * point, and how data written under each mount is stored (compsize).
  */
 import { randomBytes } from 'node:crypto';
-import { shQuote } from '../channels/ssh.ts';
+import { shQuote } from '../util/shell.ts';
 import { InfraError } from '../errors.ts';
 import { fail, lookAll, pass, type Check, type Looked } from './check.ts';
 import { parseCompsize, parseFstab, parseMountinfo } from './parse.ts';

@@ -3,7 +3,7 @@
  * secret_key, seen-bssids and timestamps (tmpfiles L rules into /persist). Nothing recorded
  * before the reboot is a failure: a check that has nothing to compare shows nothing.
  */
-import { shQuote } from '../channels/ssh.ts';
+import { shQuote } from '../util/shell.ts';
 import { persistPairs } from '../procedure/persist-pairs.ts';
 import { fail, lookAll, pass, some, type Check, type CheckContext, type JudgePlan, type Looked } from './check.ts';
 import { parseSums } from './persist-etc.ts';

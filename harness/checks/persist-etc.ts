@@ -3,7 +3,7 @@
  * folder (/etc/nixos, the stand-in's /etc/darlings), adjtime, and NIXOS where the guest has it.
  * Each compares what was there right before the reboot with what is there after it.
  */
-import { shQuote } from '../channels/ssh.ts';
+import { shQuote } from '../util/shell.ts';
 import { fail, lookAll, pass, readFiles, skip, some, type Check, type CheckContext, type Looked, type SeenFile } from './check.ts';
 
 /** `sha256sum` lines -> path -> hash (paths relative to the listed folder). */

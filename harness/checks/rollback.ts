@@ -2,7 +2,7 @@
  * Did the rollback happen? The blog's own test (no blank snapshot inside the root subvolume), a
  * canary written under / before the reboot, and the stage-1 lines of every boot.
  */
-import { shQuote } from '../channels/ssh.ts';
+import { shQuote } from '../util/shell.ts';
 import { fail, lookAll, pass, readFiles, rootSubvolume, some, type Check, type Looked, type SeenFile } from './check.ts';
 import { parseSubvolumeList } from './parse.ts';
 

@@ -6,7 +6,8 @@
  * judges' unit tests replay).
  */
 import type { Plan } from '../scenario/plan.ts';
-import type { GuestDriver, GuestShell } from '../guests/guest.ts';
+import type { GuestDriver } from '../guests/guest.ts';
+import type { GuestShell } from '../channels/shell.ts';
 import type { Facts, StepRunner } from '../procedure/context.ts';
 import type { Emit } from '../report/events.ts';
 import type { CheckResult } from '../report/results.ts';

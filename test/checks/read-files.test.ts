@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { lookAll, readFiles, type CheckContext } from '../../harness/checks/check.ts';
 import { debianDriver } from '../../harness/guests/debian/driver.ts';
 import { expandPlans, loadScenario } from '../../harness/scenario/index.ts';
-import type { GuestShell } from '../../harness/guests/guest.ts';
+import type { GuestShell } from '../../harness/channels/shell.ts';
 
 /** A "guest" that is this host's sh, counting the commands it is given. */
 function localShell(): GuestShell & { commands: number } {
