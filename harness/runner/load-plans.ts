@@ -14,9 +14,17 @@ export interface SelectOptions {
   timeoutScale?: number;
 }
 
-export async function defaultScenarioFiles(): Promise<string[]> {
-  const dir = join(REPO_ROOT, 'scenarios');
-  return (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(dir, f));
+/**
+ * `darlings list` without files: `scenarios/*.yaml` of the current directory (a user's repository,
+ * or a clone of this one), or, where there is none, the scenarios shipped with the package.
+ */
+export async function defaultScenarioFiles(cwd = process.cwd()): Promise<string[]> {
+  for (const dir of [join(cwd, 'scenarios'), join(REPO_ROOT, 'scenarios')]) {
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const yaml = names.filter((f) => f.endsWith('.yaml')).sort();
+    if (yaml.length) return yaml.map((f) => join(dir, f));
+  }
+  return [];
 }
 
 export async function loadPlans(files: string[], o: SelectOptions): Promise<Plan[]> {

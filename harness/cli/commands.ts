@@ -1,10 +1,9 @@
 /** The small commands: list, build-image, eval, show-report. Wiring only. */
 import { resolve } from 'node:path';
-import { defaultScenarioFiles, loadPlans } from './load-plans.ts';
+import { defaultScenarioFiles, loadPlans } from '../runner/load-plans.ts';
 import { listEntries } from '../scenario/index.ts';
 import { defaultCacheDir } from '../guests/image-cache.ts';
-import { driverFor } from '../guests/drivers.ts';
-import { buildTinyImage } from '../guests/tiny.ts';
+import { buildGuestImage } from '../runner/build-image.ts';
 import { requireHost } from '../host/requirements.ts';
 import { ScenarioError } from '../errors.ts';
 import { formatMs } from '../util/poll.ts';
@@ -18,15 +17,12 @@ export async function listCommand(files: string[], o: { json: boolean; guest?: s
 }
 
 export async function buildImageCommand(guest: string, o: { nixpkgs?: string }): Promise<number> {
-  if (!['debian', 'nixos', 'tiny'].includes(guest)) throw new ScenarioError(`Expected the guest to be one of debian, nixos, tiny, got \`${guest}\``);
-  await requireHost(guest === 'nixos' ? ['nixos'] : ['build-debian']);
-  const options = {
-    cacheDir: defaultCacheDir(),
-    nixpkgs: o.nixpkgs,
-    onProgress: (line: string) => console.log(`  ${line}`),
-  };
   const started = Date.now();
-  const image = guest === 'tiny' ? await buildTinyImage(options) : await (await driverFor(guest as 'debian' | 'nixos')).buildImage(options);
+  const image = await buildGuestImage(guest, {
+    cacheDir: defaultCacheDir(process.env),
+    ...(o.nixpkgs !== undefined && { nixpkgs: o.nixpkgs }),
+    onProgress: (line: string) => console.log(`  ${line}`),
+  });
   console.log(`${guest} image: ${image.iso}`);
   for (const [k, v] of Object.entries(image.facts)) console.log(`  ${k}: ${v}`);
   console.log(`  key: ${image.key} (${formatMs(Date.now() - started)})`);
