@@ -45,6 +45,7 @@ export function checkpointKey(plan: Plan, imageKey: string, stage: CheckpointSta
     initrd: plan.initrd,
     persist: plan.persist,
     nixosExtraConfig: plan.nixosExtraConfig,
+    ...(plan.nixosOwn && { nixosOwn: plan.nixosOwn }),
     profile: { smbios: plan.profile.smbios, nvmeSerial: plan.profile.nvmeSerial },
     vm: { bootMedium: plan.vm.bootMedium },
     ...(stage === 'first-boot' && { stage, serviceState: plan.serviceState, canaries: plan.canaries }),
@@ -93,6 +94,7 @@ export function mergeOntoBase(plan: Plan, base: Plan): Plan {
     initrd: base.initrd,
     persist: base.persist,
     nixosExtraConfig: base.nixosExtraConfig,
+    nixosOwn: base.nixosOwn,
     ...(firstBoot && { serviceState: base.serviceState, canaries: base.canaries }),
     secrets: [...new Set([...plan.secrets, ...base.secrets])],
   };
