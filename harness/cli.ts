@@ -57,7 +57,7 @@ program
   .argument('<guest>', 'debian | nixos | tiny')
   .option('--nixpkgs <path>', 'nixpkgs for the nixos guest')
   .action(async (guest: string, opts) => {
-    process.exitCode = await (await commands()).buildImageCommand(guest, opts);
+    process.exitCode = await (await import('./cli/build-image.ts')).buildImageCommand(guest, opts);
   });
 
 program

@@ -1,9 +1,7 @@
-/** The small commands: list, build-image, eval, show-report. Wiring only. */
+/** The small commands: list, eval, show-report. Wiring only. */
 import { resolve } from 'node:path';
 import { defaultScenarioFiles, loadPlans } from '../runner/load-plans.ts';
 import { listEntries } from '../scenario/index.ts';
-import { defaultCacheDir } from '../guests/image-cache.ts';
-import { buildGuestImage } from '../runner/build-image.ts';
 import { requireHost } from '../host/requirements.ts';
 import { ScenarioError } from '../errors.ts';
 import { formatMs } from '../util/poll.ts';
@@ -13,19 +11,6 @@ export async function listCommand(files: string[], o: { json: boolean; guest?: s
   const entries = listEntries(plans);
   if (o.json) console.log(JSON.stringify(entries, null, 2));
   else for (const e of entries) console.log(`${e.id}  (${e.file}, profile ${e.profile})`);
-  return 0;
-}
-
-export async function buildImageCommand(guest: string, o: { nixpkgs?: string }): Promise<number> {
-  const started = Date.now();
-  const image = await buildGuestImage(guest, {
-    cacheDir: defaultCacheDir(process.env),
-    ...(o.nixpkgs !== undefined && { nixpkgs: o.nixpkgs }),
-    onProgress: (line: string) => console.log(`  ${line}`),
-  });
-  console.log(`${guest} image: ${image.iso}`);
-  for (const [k, v] of Object.entries(image.facts)) console.log(`  ${k}: ${v}`);
-  console.log(`  key: ${image.key} (${formatMs(Date.now() - started)})`);
   return 0;
 }
 
