@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Development only (not shipped): the CLI from the TypeScript sources through tsx, so tests and
-// `npm run darlings` see the code as it is now, never a stale dist/.
+// Development only (not shipped): the CLI from the TypeScript sources through tsx, so
+// `npm run darlings` sees the code as it is now without a build. (The tests start the compiled
+// bin/darlings.js; their globalSetup rebuilds dist/ when harness/ changed.)
 import { register } from 'tsx/esm/api';
 
 register();

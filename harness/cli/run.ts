@@ -4,9 +4,7 @@
  * marked `error`; a second Ctrl-C exits at once (QEMU dies with us).
  */
 import { loadPlans, type SelectOptions } from '../runner/load-plans.ts';
-import { indexFolder, runPlans } from '../runner/run-plans.ts';
 import { defaultCacheDir } from '../guests/image-cache.ts';
-import { createReporters } from '../report/index.ts';
 import type { AccelChoice } from '../vm/accel.ts';
 import { AbortedError } from '../errors.ts';
 
@@ -21,6 +19,8 @@ export interface RunCommandOptions extends SelectOptions {
 
 export async function runCommand(files: string[], o: RunCommandOptions): Promise<number> {
   const plans = await loadPlans(files, o);
+  // The runner and the reporters load only once the scenarios are valid: a bad one fails at once.
+  const [{ indexFolder, runPlans }, { createReporters }] = await Promise.all([import('../runner/run-plans.ts'), import('../report/index.ts')]);
   const warn = (t: string) => process.stderr.write(`${t}\n`);
 
   const controller = new AbortController();

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const bin = fileURLToPath(new URL('../../bin/darlings-dev.js', import.meta.url));
+const bin = fileURLToPath(new URL('../../bin/darlings.js', import.meta.url));
 const bad = fileURLToPath(new URL('../fixtures/bad-scenarios/', import.meta.url));
 const darlings = (args: string[], env: Record<string, string> = {}) =>
   execa(process.execPath, [bin, ...args], { reject: false, env: { ...env, CI: 'true' }, timeout: 60_000 });

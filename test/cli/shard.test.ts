@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
 
-const bin = fileURLToPath(new URL('../../bin/darlings-dev.js', import.meta.url));
+const bin = fileURLToPath(new URL('../../bin/darlings.js', import.meta.url));
 const list = async (...args: string[]) => {
   const r = await execa(process.execPath, [bin, 'list', '--json', ...args]);
   return (JSON.parse(r.stdout) as { id: string }[]).map((e) => e.id);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import type { RunResult } from '../../../harness/report/results.ts';
 
-export const BIN = fileURLToPath(new URL('../../../bin/darlings-dev.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../../bin/darlings.js', import.meta.url));
 
 export async function outputDir(name: string): Promise<string> {
   return mkdtemp(join(tmpdir(), `darlings-e2e-${name}-`));
