@@ -100,10 +100,12 @@ export async function init(options: InitOptions): Promise<string[]> {
     if (exists) throw new ScenarioError(`${name} exists already; darlings init writes nothing over a file (move it away, or edit it by hand)`);
   }
   const written: string[] = [];
+  const made: string[] = [];
   try {
     for (const [name, text] of Object.entries(files)) {
       const path = join(options.dir, name);
-      await mkdir(dirname(path), { recursive: true });
+      const first = await mkdir(dirname(path), { recursive: true });
+      if (first) made.push(first);
       // `wx`: a file that appeared since the check above is not overwritten either.
       const handle = await open(path, 'wx', 0o644);
       written.push(path);
@@ -116,6 +118,7 @@ export async function init(options: InitOptions): Promise<string[]> {
   } catch (error) {
     // Nothing half-written: what this call created goes again.
     for (const path of written) await rm(path, { force: true });
+    for (const folder of made.reverse()) await rm(folder, { recursive: true, force: true });
     throw error;
   }
   for (const path of written) options.print?.(`wrote ${relative(options.dir, path)}`);
