@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { badModes, filesUnder } from './support/run-cli.ts';
 import type { RunResult } from '../../harness/report/results.ts';
+import { buildGuestImage } from '../../harness/runner/build-image.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const TSC = join(REPO, 'node_modules/typescript/bin/tsc');
@@ -103,6 +104,14 @@ console.log(JSON.stringify({ kind, rollback: plans[0]!.rollback, read: typeof re
     expect(again.stderr).toMatch(/darlings\/laptop\.yaml exists already/);
     expect(await readFile(join(project, 'darlings/laptop.yaml'), 'utf8')).toBe(scenario);
     expect(await readFile(join(project, '.github/workflows/darlings.yml'), 'utf8')).toBe(workflow);
+  });
+
+  it('finds the debian image the clone built: the installed package keys it the same', async () => {
+    const fromClone = await buildGuestImage('debian');
+    const r = await darlings(['build-image', 'debian']);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.stdout).toContain(`key: ${fromClone.key}`);
+    expect(r.stdout).toMatch(/cached: yes/);
   });
 
   it('runs the project\'s scenario on the debian guest and writes a results folder in the project', async () => {
