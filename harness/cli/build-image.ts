@@ -4,7 +4,7 @@
  */
 import { defaultCacheDir } from '../guests/image-cache.ts';
 import { buildGuestImage } from '../runner/build-image.ts';
-import { formatMs } from '../util/poll.ts';
+import { formatDuration } from '../util/duration.ts';
 
 export async function buildImageCommand(guest: string, o: { nixpkgs?: string }): Promise<number> {
   const started = Date.now();
@@ -15,6 +15,6 @@ export async function buildImageCommand(guest: string, o: { nixpkgs?: string }):
   });
   console.log(`${guest} image: ${image.iso}`);
   for (const [k, v] of Object.entries(image.facts)) console.log(`  ${k}: ${v}`);
-  console.log(`  key: ${image.key} (${formatMs(Date.now() - started)})`);
+  console.log(`  key: ${image.key} (${formatDuration(Date.now() - started)})`);
   return 0;
 }

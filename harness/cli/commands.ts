@@ -4,7 +4,7 @@ import { defaultScenarioFiles, loadPlans } from '../runner/load-plans.ts';
 import { listEntries } from '../scenario/index.ts';
 import { requireHost } from '../host/requirements.ts';
 import { ScenarioError } from '../errors.ts';
-import { formatMs } from '../util/poll.ts';
+import { formatDuration } from '../util/duration.ts';
 
 export async function listCommand(files: string[], o: { json: boolean; guest?: string; grep?: string; shard?: string }): Promise<number> {
   const plans = await loadPlans(files.length ? files : await defaultScenarioFiles(), o);
@@ -22,7 +22,7 @@ export async function evalCommand(file: string, o: { nixpkgs?: string }): Promis
   const r = await evalScenario(plan, { nixpkgs: o.nixpkgs, onProgress: (l: string) => process.stderr.write(`${l}\n`) });
   console.log(`system: ${r.toplevelDrv}`);
   console.log(`iso:    ${r.isoDrv}`);
-  console.log(`evaluated in ${formatMs(r.durationMs)}`);
+  console.log(`evaluated in ${formatDuration(r.durationMs)}`);
   return 0;
 }
 

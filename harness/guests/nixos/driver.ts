@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { CheckFailed, InfraError } from '../../errors.ts';
 import type { Plan } from '../../scenario/plan.ts';
 import type { GuestDriver, GuestShell } from '../guest.ts';
+import { shQuote } from '../../util/shell.ts';
 import { nixosConfigFiles } from './files.ts';
 import { hardwareProblems } from './hardware.ts';
 import { buildImage } from './image.ts';
@@ -18,11 +19,6 @@ import { OWN_FLAKE_ATTR } from './own.ts';
 
 export const CONFIG_DIR = '/etc/nixos';
 const ROOT = '/mnt';
-
-/** Shell-quotes one word for the guest's `sh -c`. */
-function sq(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 /**
  * nixos-generate-config, then the harness's files beside the generated hardware-configuration.nix
@@ -39,7 +35,7 @@ async function writeConfig(shell: GuestShell, plan: Plan, signal?: AbortSignal):
   const files = Object.entries(nixosConfigFiles(plan, { installRoot: ROOT }));
   // The user's own folder keeps its layout under user/ (their relative imports).
   const folders = [...new Set(files.map(([name]) => name).filter((n) => n.includes('/')).map((n) => n.slice(0, n.lastIndexOf('/'))))];
-  if (folders.length) await shell.expectSuccess(`mkdir -p ${folders.map((f) => sq(`${dir}/${f}`)).join(' ')}`, sig(signal));
+  if (folders.length) await shell.expectSuccess(`mkdir -p ${folders.map((f) => shQuote(`${dir}/${f}`)).join(' ')}`, sig(signal));
   for (const [name, text] of files) {
     await shell.upload(`${dir}/${name}`, text, 0o644);
   }
@@ -53,7 +49,7 @@ async function install(shell: GuestShell, plan: Plan, signal?: AbortSignal): Pro
   const options = { timeoutMs: plan.timeouts.installMs, ...sig(signal) };
   if (plan.nixosOwn?.kind === 'flake') {
     // The user's flake with the harness's module (own.ts); its inputs come as its lock says.
-    await shell.expectSuccess(`nixos-install --no-root-passwd --root ${ROOT} --flake ${sq(`${ROOT}${CONFIG_DIR}#${OWN_FLAKE_ATTR}`)}`, options);
+    await shell.expectSuccess(`nixos-install --no-root-passwd --root ${ROOT} --flake ${shQuote(`${ROOT}${CONFIG_DIR}#${OWN_FLAKE_ATTR}`)}`, options);
     return;
   }
   if (!plan.offlineInstall) {
@@ -61,7 +57,7 @@ async function install(shell: GuestShell, plan: Plan, signal?: AbortSignal): Pro
     return;
   }
   const system = await importHostClosure(shell, plan, signal);
-  await shell.expectSuccess(`nixos-install --no-root-passwd --no-channel-copy --root ${ROOT} --system ${sq(system)}`, options);
+  await shell.expectSuccess(`nixos-install --no-root-passwd --no-channel-copy --root ${ROOT} --system ${shQuote(system)}`, options);
 }
 
 /**
@@ -111,8 +107,8 @@ async function setPassword(shell: GuestShell, plan: Plan, signal?: AbortSignal):
   const file = `${ROOT}${passwordFile(plan)}`;
   const dir = file.slice(0, file.lastIndexOf('/'));
   await shell.expectSuccess(
-    `umask 077 && mkdir -p ${sq(dir)} && chmod 0700 ${sq(dir)} && ` +
-      `mkpasswd -m sha-512 -s > ${sq(`${file}.tmp`)} && mv ${sq(`${file}.tmp`)} ${sq(file)}`,
+    `umask 077 && mkdir -p ${shQuote(dir)} && chmod 0700 ${shQuote(dir)} && ` +
+      `mkpasswd -m sha-512 -s > ${shQuote(`${file}.tmp`)} && mv ${shQuote(`${file}.tmp`)} ${shQuote(file)}`,
     { stdin: `${plan.user.password}\n`, timeoutMs: plan.timeouts.commandMs, ...sig(signal) },
   );
 }
