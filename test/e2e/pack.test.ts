@@ -26,8 +26,9 @@ const darlings = (args: string[]) =>
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'darlings-pack-'));
-  // `npm pack` runs `prepare`: the tarball carries a fresh dist/.
-  const packed = await execa('npm', ['pack', '--json', '--pack-destination', work], { cwd: REPO });
+  // dist/ is fresh (the globalSetup rebuilt it if harness/ changed). Without --ignore-scripts,
+  // pack's `prepare` would rebuild it from under the CLI tests that run beside this one.
+  const packed = await execa('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: REPO });
   const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
   tarball = join(work, info!.filename);
   project = join(work, 'laptop-config');
