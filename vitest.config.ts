@@ -10,6 +10,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/**/*.test.ts', 'harness/**/*.test.ts'],
           exclude: ['test/e2e/**', 'node_modules/**'],
+          // The CLI tests start the compiled CLI: dist/ is rebuilt first when harness/ changed.
+          globalSetup: ['test/support/build-dist.ts'],
           testTimeout: 120_000,
         },
       },
@@ -17,6 +19,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/support/build-dist.ts'],
           // One VM scenario pair takes 5-10 min under TCG; a hang must fail well inside CI's budget.
           testTimeout: 20 * 60_000,
           hookTimeout: 20 * 60_000,

@@ -1,12 +1,12 @@
 /**
  * `darlings`: wiring only. Parses the command line (commander), turns errors into the DESIGN.md
- * exit codes (2 bad usage or scenario, 3 host lacks something), and hands work to the rooms.
+ * exit codes (2 bad usage or scenario, 3 host lacks something), and hands work to the handlers in
+ * cli/, each loaded only when its command runs, so `--help` and `list` start at once.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { exitCodeFor, HarnessError } from './errors.ts';
-import { doctor } from './host/doctor.ts';
-import { runCommand } from './runner/run-command.ts';
-import { listCommand, buildImageCommand, evalCommand, showReportCommand } from './runner/commands.ts';
+
+const commands = () => import('./cli/commands.ts');
 
 const program = new Command('darlings')
   .description('Test that an encrypted btrfs root with opt-in state installs, unlocks, rolls back and keeps what it should, in real VMs.')
@@ -36,7 +36,7 @@ program
   .option('--timeout-scale <x>', 'multiply every timeout (slow hosts)', positiveNumber, 1)
   .option('--nixpkgs <path>', 'nixpkgs for the nixos guest')
   .action(async (files: string[], opts) => {
-    process.exitCode = await runCommand(files, opts);
+    process.exitCode = await (await import('./cli/run.ts')).runCommand(files, opts);
   });
 
 program
@@ -48,7 +48,7 @@ program
   .option('--grep <re>', 'only runs whose id matches')
   .option('--shard <i/n>', 'only shard i of n')
   .action(async (files: string[], opts) => {
-    process.exitCode = await listCommand(files, opts);
+    process.exitCode = await (await commands()).listCommand(files, opts);
   });
 
 program
@@ -57,7 +57,7 @@ program
   .argument('<guest>', 'debian | nixos | tiny')
   .option('--nixpkgs <path>', 'nixpkgs for the nixos guest')
   .action(async (guest: string, opts) => {
-    process.exitCode = await buildImageCommand(guest, opts);
+    process.exitCode = await (await import('./cli/build-image.ts')).buildImageCommand(guest, opts);
   });
 
 program
@@ -66,7 +66,7 @@ program
   .argument('<scenario>', 'scenario YAML file')
   .option('--nixpkgs <path>', 'nixpkgs tree (default: NIX_PATH)')
   .action(async (file: string, opts) => {
-    process.exitCode = await evalCommand(file, opts);
+    process.exitCode = await (await commands()).evalCommand(file, opts);
   });
 
 program
@@ -74,7 +74,16 @@ program
   .description('check the host: QEMU, OVMF, KVM, image build tools')
   .option('--fix', 'install what is missing with apt-get (Debian/Ubuntu, as root)', false)
   .action(async (opts: { fix: boolean }) => {
+    const { doctor } = await import('./host/doctor.ts');
     process.exitCode = await doctor({ fix: opts.fix, write: (l) => console.log(l) });
+  });
+
+program
+  .command('init')
+  .description('write a starter scenario and a GitHub Actions workflow into this repository (never overwrites)')
+  .action(async () => {
+    const { init } = await import('./cli/init.ts');
+    await init({ dir: process.cwd(), print: (l) => console.log(l) });
   });
 
 program
@@ -83,7 +92,7 @@ program
   .argument('<dir>', 'output folder')
   .option('--port <n>', 'port', positiveNumber)
   .action(async (dir: string, opts: { port?: number }) => {
-    process.exitCode = await showReportCommand(dir, opts);
+    process.exitCode = await (await commands()).showReportCommand(dir, opts);
   });
 
 try {

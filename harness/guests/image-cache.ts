@@ -135,8 +135,12 @@ export async function runBuildScript(
   onProgress?: (line: string) => void,
   signal?: AbortSignal,
   env: Record<string, string> = {},
+  /** `sudo`: run it as root through `sudo -n` (the caller is not root; sudo resets env, so pass it). */
+  via?: 'sudo',
 ): Promise<void> {
-  const child = execa('bash', [script, out], { all: true, reject: false, cancelSignal: signal, buffer: { all: true }, env });
+  const pass = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  const [command, args] = via === 'sudo' ? ['sudo', ['-n', 'env', ...pass, 'bash', script, out]] : ['bash', [script, out]];
+  const child = execa(command, args, { all: true, reject: false, cancelSignal: signal, buffer: { all: true }, env });
   let tail: string[] = [];
   child.all?.on('data', (d: Buffer) => {
     for (const line of d.toString().split('\n')) {

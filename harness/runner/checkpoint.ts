@@ -62,6 +62,7 @@ export function checkpointKey(plan: Plan, imageKey: string, stage: CheckpointSta
     initrd: plan.initrd,
     persist: plan.persist,
     nixosExtraConfig: plan.nixosExtraConfig,
+    ...(plan.nixosOwn && { nixosOwn: plan.nixosOwn }),
     profile: { smbios: plan.profile.smbios, nvmeSerial: plan.profile.nvmeSerial },
     vm: { bootMedium: plan.vm.bootMedium },
     ...(stage === 'first-boot' && { stage, serviceState: plan.serviceState, canaries: plan.canaries }),

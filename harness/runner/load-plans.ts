@@ -5,21 +5,47 @@ import { expandPlans, grep, loadScenario, parseShard, planId, shard } from '../s
 import type { Plan } from '../scenario/plan.ts';
 import { REPO_ROOT } from '../guests/images.ts';
 
+/** Which runs of the scenarios to keep: the CLI's --guest, --profile, --kernel, --grep, --shard. */
 export interface SelectOptions {
+  /** Only this guest (`debian` or `nixos`); one file named alone must list it. */
   guest?: string;
+  /** A hardware profile (images/profiles/<name>.yaml) instead of each scenario's. */
   profile?: string;
+  /** Only this kernel of each scenario's matrix. */
   kernel?: string;
+  /** Only runs whose id (`<scenario>/<guest>/<kernel>`) matches this regular expression. */
   grep?: string;
+  /** `i/n`: only the i-th of n shards, for CI matrices. */
   shard?: string;
+  /** Multiplies every timeout (slow hosts). */
   timeoutScale?: number;
 }
 
-export async function defaultScenarioFiles(): Promise<string[]> {
-  const dir = join(REPO_ROOT, 'scenarios');
-  return (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(dir, f));
+/**
+ * `darlings list` without files: `scenarios/*.yaml` of the current directory (a user's repository,
+ * or a clone of this one), or, where there is none, the scenarios shipped with the package.
+ */
+export async function defaultScenarioFiles(cwd = process.cwd()): Promise<string[]> {
+  for (const dir of [join(cwd, 'scenarios'), join(REPO_ROOT, 'scenarios')]) {
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const yaml = names.filter((f) => f.endsWith('.yaml')).sort();
+    if (yaml.length) return yaml.map((f) => join(dir, f));
+  }
+  return [];
 }
 
-export async function loadPlans(files: string[], o: SelectOptions): Promise<Plan[]> {
+/**
+ * Loads and validates scenario files (anywhere: paths inside each are relative to it) and expands
+ * them into the Plans to run, narrowed by `o`. Bad input throws a ScenarioError whose message
+ * starts with `file:line:column`; nothing is started.
+ *
+ * @example
+ * ```ts
+ * const plans = await loadPlans(['ci/laptop.yaml'], { guest: 'debian' });
+ * plans.map((p) => `${p.name}/${p.guest}/${p.kernel.name}`); // ['laptop/debian/bookworm']
+ * ```
+ */
+export async function loadPlans(files: string[], o: SelectOptions = {}): Promise<Plan[]> {
   const plans: Plan[] = [];
   for (const file of files) {
     const scenario = await loadScenario(file, o.profile ? { profile: o.profile } : {});

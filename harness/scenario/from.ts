@@ -42,6 +42,7 @@ export function mergeOntoBase(plan: Plan, base: Plan): Plan {
     initrd: base.initrd,
     persist: base.persist,
     nixosExtraConfig: base.nixosExtraConfig,
+    nixosOwn: base.nixosOwn,
     ...(firstBoot && { serviceState: base.serviceState, canaries: base.canaries }),
     secrets: [...new Set([...plan.secrets, ...base.secrets])],
   };

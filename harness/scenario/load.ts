@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { ScenarioError } from '../errors.ts';
 import * as D from './defaults.ts';
-import type { CheckpointStage, GuestName, Plan, PlanProfile, PlanRollback, PlanTimeouts } from './plan.ts';
+import type { CheckpointStage, GuestName, Plan, PlanNixosOwn, PlanProfile, PlanRollback, PlanTimeouts } from './plan.ts';
+import { readOwnNixos } from './nixos-own.ts';
 import { loadProfile, PROFILES_DIR } from './profile.ts';
 import { issueToError, parseSource, showValue, type KeyPath, type SourceFile } from './positions.ts';
 import { checkAcrossKeys, kernelChoices, resolveKernel, scenarioKernels } from './rules.ts';
@@ -26,6 +27,8 @@ export interface Scenario {
   profileName: string;
   rollback: PlanRollback;
   fsDiffScript?: { path: string; source: string };
+  /** `nixos.configuration` or `nixos.flake`, read. */
+  nixosOwn?: PlanNixosOwn;
   /** `from:`: the base scenario, loaded with this one. */
   base?: Scenario;
   /** Line and column of a key path in the file, for errors found later (e.g. `--guest`). */
@@ -94,6 +97,7 @@ export async function loadScenario(file: string, options: LoadOptions = {}): Pro
         : { kind: 'script', ...(await readScript(source, dir, input.rollback.script, ['rollback', 'script'])) };
   const fsDiff = input.fsDiff?.script;
   const fsDiffScript = fsDiff === undefined ? undefined : await readScript(source, dir, fsDiff, ['fsDiff', 'script']);
+  const nixosOwn = await readOwnNixos(source, dir, input);
 
   const base = input.from === undefined ? undefined : await loadBase(source, path, input.from, options);
 
@@ -105,6 +109,7 @@ export async function loadScenario(file: string, options: LoadOptions = {}): Pro
     profileName,
     rollback,
     ...(fsDiffScript && { fsDiffScript }),
+    ...(nixosOwn && { nixosOwn }),
     ...(base && { base }),
     locate: source.locate,
   };
@@ -277,6 +282,7 @@ function buildPlan(scenario: Scenario, guest: GuestName, kernel: string, profile
     offlineInstall: input.nixos?.offlineInstall ?? false,
     ...(input.powerCut && { powerCut: { writeMiB: input.powerCut.writeMiB ?? D.POWER_CUT_WRITE_MIB, afterMs: input.powerCut.afterMs ?? D.POWER_CUT_AFTER_MS } }),
     ...(nixpkgs !== undefined && { nixpkgs: /^\.\.?\//.test(nixpkgs) ? resolve(dirname(scenario.file), nixpkgs) : nixpkgs }),
+    ...(guest === 'nixos' && scenario.nixosOwn && { nixosOwn: scenario.nixosOwn }),
     secrets: [...new Set([luks.passphrase, ...luks.wrongPassphrases, user.password])],
   };
 }

@@ -155,6 +155,27 @@ export interface Plan {
   offlineInstall: boolean;
   /** nixos: the nixpkgs to build/evaluate with, if the scenario pins one. */
   nixpkgs?: string;
+  /** nixos: the user's own configuration.nix or flake instead of the blog's configuration. */
+  nixosOwn?: PlanNixosOwn;
   /** Every secret of the scenario, registered with the redactor at load time. */
   secrets: string[];
+}
+
+/**
+ * The user's own NixOS system (`nixos.configuration` or `nixos.flake`): the folder it lives in,
+ * read at load time (its `.nix` files and `flake.lock`), uploaded whole to /etc/nixos/user/ so
+ * its relative imports work in the guest as they do in the user's repository.
+ */
+export interface PlanNixosOwn {
+  kind: 'configuration' | 'flake';
+  /** Absolute path of the folder (the configuration's folder, or the flake's). */
+  dir: string;
+  /** configuration: the file, relative to `dir`; flake: `flake.nix`. */
+  entry: string;
+  /** flake: the `nixosConfigurations` attribute. */
+  name?: string;
+  /** configuration: also import the harness's opt-in module (optin.nix). */
+  optIn: boolean;
+  /** Every file copied, by path relative to `dir`, sorted. */
+  files: Record<string, string>;
 }

@@ -46,6 +46,7 @@ function checkGuests(source: SourceFile, { guests, initrd, nixos }: ScenarioInpu
   if (twice >= 0) {
     throw source.error(`Expected \`guests\` to list each guest once, got \`${guests[twice]}\` twice`, ['guests', twice]);
   }
+  checkOwnNixos(source, guests, nixos);
   if (guests.includes('nixos')) return;
   const runsOn = `this scenario runs on ${guests.join(', ')}`;
   if (initrd === 'systemd') {
@@ -56,6 +57,31 @@ function checkGuests(source: SourceFile, { guests, initrd, nixos }: ScenarioInpu
   }
   if (nixos !== undefined) {
     throw source.error(`Expected no \`nixos\` settings: they apply to the nixos guest only, and ${runsOn}`, ['nixos']);
+  }
+}
+
+/**
+ * The user's own NixOS configuration or flake: one of the two, never on the debian stand-in
+ * (it would run the blog's procedure, not their configuration, and pass for it).
+ */
+function checkOwnNixos(source: SourceFile, guests: ScenarioInput['guests'], nixos: ScenarioInput['nixos']): void {
+  if (!nixos) return;
+  const own = nixos.configuration !== undefined ? 'configuration' : nixos.flake !== undefined ? 'flake' : undefined;
+  if (nixos.configuration !== undefined && nixos.flake !== undefined) {
+    throw source.error('Expected either `nixos.configuration` or `nixos.flake`, got both', ['nixos', 'flake']);
+  }
+  if (nixos.optIn !== undefined && own !== 'configuration') {
+    throw source.error('Expected `nixos.optIn` only with `nixos.configuration` (the harness adds its opt-in module to a configuration of yours; a flake brings its own)', ['nixos', 'optIn']);
+  }
+  if (own === undefined) return;
+  if (guests.includes('debian')) {
+    throw source.error(
+      `Expected \`guests\` to be \`[nixos]\` with \`nixos.${own}\`: the debian stand-in cannot run a NixOS configuration of your own, got ${showValue(guests)}`,
+      ['nixos', own],
+    );
+  }
+  if (own === 'flake' && nixos.offlineInstall) {
+    throw source.error('Expected no `nixos.offlineInstall` with `nixos.flake`: a flake installs with its own inputs, from the binary cache', ['nixos', 'offlineInstall']);
   }
 }
 

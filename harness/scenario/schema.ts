@@ -88,6 +88,7 @@ const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
 const SERIAL = /^[A-Za-z0-9_-]{1,20}$/;
 const FAT_LABEL = /^[A-Za-z0-9_-]{1,11}$/;
 const FILE_NAME = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[^\0\n]+$/;
+const FLAKE = /^[^#\0\n]*#[A-Za-z0-9_][A-Za-z0-9_'-]*$/;
 const FROM = new RegExp(`^[a-z0-9][a-z0-9._-]*@(${CHECKPOINT_STAGES.join('|')})$`);
 
 export const TIMEOUT_KEYS = [
@@ -152,6 +153,12 @@ export const scenarioSchema = strict({
     extraConfig: z.string({ error: 'a string of Nix code' }).optional(),
     offlineInstall: boolean.optional(),
     nixpkgs: nonEmpty.optional(),
+    /** The user's own configuration.nix (relative to the scenario), instead of the blog's. */
+    configuration: text('a path to a .nix file relative to the scenario', (s) => /\.nix$/.test(s)).optional(),
+    /** The user's own flake: `PATH#NAME` for `nixosConfigurations.NAME`, PATH relative to the scenario. */
+    flake: text('a flake `PATH#NAME` relative to the scenario, like `../#laptop`', (s) => FLAKE.test(s)).optional(),
+    /** With `configuration`: add the harness's opt-in module (default true). */
+    optIn: boolean.optional(),
   }).optional(),
   serviceState: list(
     strict({

@@ -77,6 +77,7 @@ const CASES: [string, string, string][] = [
   ['unknown-profile.yaml', '2:10', 'Unknown profile `thinkpad-x1`; available: generic, xps13-7390'],
   ['systemd-initrd-on-debian.yaml', '2:9', '`systemd` applies to the nixos guest only, and this scenario runs on debian'],
   ['nixos-settings-on-debian.yaml', '3:3', 'Expected no `nixos` settings: they apply to the nixos guest only'],
+  ['own-configuration-on-debian.yaml', '4:18', 'Expected `guests` to be `[nixos]` with `nixos.configuration`: the debian stand-in cannot run a NixOS configuration of your own'],
   ['wrong-pbkdf.yaml', '2:58', 'Expected `luks.pbkdf` to be one of pbkdf2, argon2id, argon2i, got `scrypt`'],
   ['kernel-of-other-guest.yaml', '2:20', 'Expected `kernels[1]` to be a kernel of nixos (default, latest), got `bookworm`'],
   ['kernel-and-kernels.yaml', '3:9', 'Expected either `kernel` or `kernels`, got both'],

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
+import { execa } from 'execa';
 import type { GuestDriver } from '../guest.ts';
 import type { Plan } from '../../scenario/plan.ts';
 import { HostError, ScenarioError } from '../../errors.ts';
@@ -68,17 +69,29 @@ export const debianDriver: GuestDriver = {
       outputs: ['installer.iso', 'manifest.json'],
       signal: options.signal,
       build: async (out) => {
-        if (process.getuid?.() !== 0)
+        // Root builds it; a user with sudo (Ubuntu, CI runners) builds through `sudo -n`, and the
+        // result is handed back to them.
+        const uid = process.getuid?.();
+        const viaSudo = uid !== 0 && (await execa('sudo', ['-n', 'true'], { reject: false })).exitCode === 0;
+        if (uid !== 0 && !viaSudo)
           throw new HostError(
-            'Building the debian image needs root (debootstrap, device nodes in the initramfs).',
+            'Building the debian image needs root (debootstrap, device nodes in the initramfs), and `sudo -n` is not allowed here.',
             'build it once as root with the same cache: sudo XDG_CACHE_HOME="$HOME/.cache" npx darlings build-image debian',
           );
-        return withLock(join(options.cacheDir, 'debian-work.lock'), options.signal, () => runBuildScript(join(IMAGES_DIR, 'debian', 'build.sh'), out, options.onProgress, options.signal, {
-          DARLINGS_KERNEL: kernel,
-          // Downloads and the debootstrap tree, keyed inside by their own inputs: shared by every
-          // build, so an edit to a script rebuilds in seconds, not minutes.
-          DARLINGS_WORK: join(options.cacheDir, 'debian-work'),
-        }));
+        const work = join(options.cacheDir, 'debian-work');
+        return withLock(join(options.cacheDir, 'debian-work.lock'), options.signal, async () => {
+          try {
+            await runBuildScript(join(IMAGES_DIR, 'debian', 'build.sh'), out, options.onProgress, options.signal, {
+              DARLINGS_KERNEL: kernel,
+              // Downloads and the debootstrap tree, keyed inside by their own inputs: shared by every
+              // build, so an edit to a script rebuilds in seconds, not minutes.
+              DARLINGS_WORK: work,
+            }, viaSudo ? 'sudo' : undefined);
+          } finally {
+            // Only the finished image: the work tree holds a root filesystem whose owners must stay.
+            if (viaSudo) await execa('sudo', ['-n', 'chown', '-R', `${uid}:${process.getgid?.()}`, out], { reject: false });
+          }
+        });
       },
     });
     const manifest = JSON.parse(await readFile(join(built.dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;

@@ -17,6 +17,8 @@ export interface ConfigurationOptions {
   desktop?: boolean;
   /** `system.stateVersion`; the NixOS release first installed. */
   stateVersion?: string;
+  /** A flake of the user's: where /etc/nixos is when it is evaluated (default `/mnt`, the installer's). */
+  installRoot?: string;
 }
 
 /**

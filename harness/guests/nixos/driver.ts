@@ -3,9 +3,9 @@
  * The shared procedure has partitioned, formatted and mounted everything under /mnt by then.
  */
 import { NIXOS_PASSPHRASE_PROMPT, NIXOS_PASSPHRASE_REFUSED } from './console.ts';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CheckFailed, InfraError } from '../../errors.ts';
 import type { Plan } from '../../scenario/plan.ts';
 import type { GuestDriver, GuestShell } from '../guest.ts';
@@ -15,6 +15,7 @@ import { hardwareProblems } from './hardware.ts';
 import { buildImage } from './image.ts';
 import { passwordFile } from './layout.ts';
 import { nixErrorText, runNix } from './nix-tools.ts';
+import { OWN_FLAKE_ATTR } from './own.ts';
 
 export const CONFIG_DIR = '/etc/nixos';
 const ROOT = '/mnt';
@@ -31,7 +32,11 @@ async function writeConfig(shell: GuestShell, plan: Plan, signal?: AbortSignal):
   if (problems.length > 0) {
     throw new CheckFailed(`nixos-generate-config wrote a hardware-configuration.nix that ${problems.join('; ')}`);
   }
-  for (const [name, text] of Object.entries(nixosConfigFiles(plan))) {
+  const files = Object.entries(nixosConfigFiles(plan, { installRoot: ROOT }));
+  // The user's own folder keeps its layout under user/ (their relative imports).
+  const folders = [...new Set(files.map(([name]) => name).filter((n) => n.includes('/')).map((n) => n.slice(0, n.lastIndexOf('/'))))];
+  if (folders.length) await shell.expectSuccess(`mkdir -p ${folders.map((f) => shQuote(`${dir}/${f}`)).join(' ')}`, sig(signal));
+  for (const [name, text] of files) {
     await shell.upload(`${dir}/${name}`, text, 0o644);
   }
 }
@@ -42,6 +47,11 @@ async function writeConfig(shell: GuestShell, plan: Plan, signal?: AbortSignal):
  */
 async function install(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void> {
   const options = { timeoutMs: plan.timeouts.installMs, ...sig(signal) };
+  if (plan.nixosOwn?.kind === 'flake') {
+    // The user's flake with the harness's module (own.ts); its inputs come as its lock says.
+    await shell.expectSuccess(`nixos-install --no-root-passwd --root ${ROOT} --flake ${shQuote(`${ROOT}${CONFIG_DIR}#${OWN_FLAKE_ATTR}`)}`, options);
+    return;
+  }
   if (!plan.offlineInstall) {
     await shell.expectSuccess(`nixos-install --no-root-passwd --root ${ROOT}`, options);
     return;
@@ -59,7 +69,10 @@ async function importHostClosure(shell: GuestShell, plan: Plan, signal?: AbortSi
   try {
     const files = { ...nixosConfigFiles(plan), 'hardware-configuration.nix': '' };
     files['hardware-configuration.nix'] = await shell.expectSuccess(`cat ${ROOT}${CONFIG_DIR}/hardware-configuration.nix`, sig(signal));
-    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text, { mode: 0o600 });
+    for (const [name, text] of Object.entries(files)) {
+      await mkdir(dirname(join(dir, name)), { recursive: true });
+      await writeFile(join(dir, name), text, { mode: 0o600 });
+    }
     const nixpkgsArgs = plan.nixpkgs ? ['-I', `nixpkgs=${plan.nixpkgs}`] : [];
     const built = await runNix(
       'nix-build',

@@ -4,9 +4,9 @@
  * postDeviceCommands under systemd stage 1, a typo in nixosExtraConfig) in seconds, on any host
  * with Nix, instead of after a VM boot and an install.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { AbortedError, CheckFailed } from '../../errors.ts';
 import type { Plan } from '../../scenario/plan.ts';
 import type { ConfigurationOptions } from './configuration.ts';
@@ -14,6 +14,7 @@ import { nixosConfigFiles } from './files.ts';
 import { standInHardwareConfiguration } from './hardware.ts';
 import { isoNixPath } from './image.ts';
 import { nixErrorText, runNix } from './nix-tools.ts';
+import { FLAKE_EVAL_FILE } from './own.ts';
 
 /** Evaluation failed: the configuration is wrong. Carries nix's whole stderr and exit code. */
 export class NixEvalFailed extends CheckFailed {
@@ -35,12 +36,14 @@ export interface EvalOptions extends ConfigurationOptions {
   onProgress?: (line: string) => void;
   /** The installer's configuration (default images/nixos/iso.nix). */
   isoConfig?: string;
+  /** Evaluate the installer ISO too (default true); false checks only the scenario's system. */
+  iso?: boolean;
 }
 
 export interface EvalResult {
   /** `config.system.build.toplevel` of the target. */
   toplevelDrv: string;
-  /** `config.system.build.isoImage` of the installer. */
+  /** `config.system.build.isoImage` of the installer ('' when `iso: false`). */
   isoDrv: string;
   durationMs: number;
 }
@@ -57,7 +60,10 @@ export async function evalScenario(plan: Plan, options: EvalOptions = {}): Promi
   const dir = await mkdtemp(join(tmpdir(), 'darlings-nixos-eval-'));
   try {
     const files = { ...nixosConfigFiles(plan, options), 'hardware-configuration.nix': standInHardwareConfiguration(plan) };
-    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text, { mode: 0o600 });
+    for (const [name, text] of Object.entries(files)) {
+      await mkdir(dirname(join(dir, name)), { recursive: true });
+      await writeFile(join(dir, name), text, { mode: 0o600 });
+    }
     const nixpkgs = options.nixpkgs ?? plan.nixpkgs;
     // Two evaluations of 1-2 GiB each; side by side they take the time of the longer one. The
     // first failure stops the other, so no nix-instantiate outlives the call.
@@ -65,8 +71,10 @@ export async function evalScenario(plan: Plan, options: EvalOptions = {}): Promi
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
     const run = { ...options, signal };
     const jobs = [
-      instantiate(join(dir, 'configuration.nix'), 'config.system.build.toplevel', `system of ${plan.name}`, nixpkgs, run),
-      instantiate(options.isoConfig ?? isoNixPath(), 'config.system.build.isoImage', 'installer ISO', nixpkgs, run),
+      plan.nixosOwn?.kind === 'flake'
+        ? instantiate(join(dir, FLAKE_EVAL_FILE), '', `system of ${plan.name} (flake ${plan.nixosOwn.dir}#${plan.nixosOwn.name ?? ''})`, nixpkgs, run)
+        : instantiate(join(dir, 'configuration.nix'), 'config.system.build.toplevel', `system of ${plan.name}`, nixpkgs, run),
+      options.iso === false ? Promise.resolve('') : instantiate(options.isoConfig ?? isoNixPath(), 'config.system.build.isoImage', 'installer ISO', nixpkgs, run),
     ].map((job) => job.catch((error: unknown) => { stop.abort(); throw error; }));
     const settled = await Promise.allSettled(jobs);
     const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
@@ -78,7 +86,11 @@ export async function evalScenario(plan: Plan, options: EvalOptions = {}): Promi
   }
 }
 
-/** One `nix-instantiate '<nixpkgs/nixos>' -A attr`; the .drv path it prints. */
+/**
+ * One `nix-instantiate '<nixpkgs/nixos>' -A attr` with `config` as nixos-config, or, with no
+ * attr, `nix-instantiate config` (a file that is the system, as darlings-flake-eval.nix); the
+ * .drv path it prints.
+ */
 async function instantiate(
   config: string,
   attr: string,
@@ -86,7 +98,7 @@ async function instantiate(
   nixpkgs: string | undefined,
   options: EvalOptions,
 ): Promise<string> {
-  const args = ['<nixpkgs/nixos>', '-A', attr, '-I', `nixos-config=${config}`];
+  const args = attr ? ['<nixpkgs/nixos>', '-A', attr, '-I', `nixos-config=${config}`] : [config];
   if (nixpkgs) args.push('-I', `nixpkgs=${nixpkgs}`);
   const result = await runNix('nix-instantiate', args, {
     ...(options.signal ? { signal: options.signal } : {}),

@@ -7,6 +7,7 @@ import { configurationNix, extraModule, type ConfigurationOptions } from './conf
 import { HARNESS_COMMON_FILE, harnessCommonModule, harnessModule } from './harness-module.ts';
 import { mountsModule } from './hardware.ts';
 import { optinModule } from './optin.ts';
+import { FLAKE_EVAL_FILE, flakeEvalNix, ownConfigurationNix, ownFiles, ownFlakeNix } from './own.ts';
 
 /**
  * configuration.nix, mounts.nix, optin.nix, darlings.nix (with darlings-harness.nix, the text of
@@ -14,8 +15,20 @@ import { optinModule } from './optin.ts';
  *
  * @example
  * Object.keys(nixosConfigFiles(plan)) // ['configuration.nix', 'mounts.nix', 'optin.nix', 'darlings.nix', 'darlings-harness.nix', 'extra.nix']
+ *
+ * With the user's own system (`plan.nixosOwn`, see own.ts): their folder under `user/`, and
+ * configuration.nix (or flake.nix) adding darlings.nix, extra.nix and, for a configuration,
+ * optin.nix; mounts.nix stays out (their configuration says how it mounts).
  */
 export function nixosConfigFiles(plan: Plan, options: ConfigurationOptions = {}): Record<string, string> {
+  const own = plan.nixosOwn;
+  if (own) {
+    const harness = { 'darlings.nix': harnessModule(plan), [HARNESS_COMMON_FILE]: harnessCommonModule(), 'extra.nix': extraModule(plan) };
+    if (own.kind === 'flake') {
+      return { ...ownFiles(own), 'flake.nix': ownFlakeNix(plan, own, options.installRoot ?? '/mnt'), [FLAKE_EVAL_FILE]: flakeEvalNix(own), ...harness };
+    }
+    return { ...ownFiles(own), 'configuration.nix': ownConfigurationNix(plan, own), ...(own.optIn && { 'optin.nix': optinModule(plan) }), ...harness };
+  }
   return {
     'configuration.nix': configurationNix(plan, options),
     'mounts.nix': mountsModule(plan),

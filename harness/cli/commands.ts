@@ -1,10 +1,7 @@
-/** The small commands: list, build-image, eval, show-report. Wiring only. */
+/** The small commands: list, eval, show-report. Wiring only. */
 import { resolve } from 'node:path';
-import { defaultScenarioFiles, loadPlans } from './load-plans.ts';
+import { defaultScenarioFiles, loadPlans } from '../runner/load-plans.ts';
 import { listEntries } from '../scenario/index.ts';
-import { defaultCacheDir } from '../guests/image-cache.ts';
-import { driverFor } from '../guests/drivers.ts';
-import { buildTinyImage } from '../guests/tiny.ts';
 import { requireHost } from '../host/requirements.ts';
 import { ScenarioError } from '../errors.ts';
 import { formatDuration } from '../util/duration.ts';
@@ -14,22 +11,6 @@ export async function listCommand(files: string[], o: { json: boolean; guest?: s
   const entries = listEntries(plans);
   if (o.json) console.log(JSON.stringify(entries, null, 2));
   else for (const e of entries) console.log(`${e.id}  (${e.file}, profile ${e.profile})`);
-  return 0;
-}
-
-export async function buildImageCommand(guest: string, o: { nixpkgs?: string }): Promise<number> {
-  if (!['debian', 'nixos', 'tiny'].includes(guest)) throw new ScenarioError(`Expected the guest to be one of debian, nixos, tiny, got \`${guest}\``);
-  await requireHost(guest === 'nixos' ? ['nixos'] : ['build-debian']);
-  const options = {
-    cacheDir: defaultCacheDir(),
-    nixpkgs: o.nixpkgs,
-    onProgress: (line: string) => console.log(`  ${line}`),
-  };
-  const started = Date.now();
-  const image = guest === 'tiny' ? await buildTinyImage(options) : await (await driverFor(guest as 'debian' | 'nixos')).buildImage(options);
-  console.log(`${guest} image: ${image.iso}`);
-  for (const [k, v] of Object.entries(image.facts)) console.log(`  ${k}: ${v}`);
-  console.log(`  key: ${image.key} (${formatDuration(Date.now() - started)})`);
   return 0;
 }
 
