@@ -4,6 +4,7 @@
  * and writing the configuration, installing, setting the user's password.
  */
 import type { GuestName, Plan } from '../scenario/plan.ts';
+import type { ProcedureCommand } from './procedure-command.ts';
 
 export interface ExecResult {
   exitCode: number;
@@ -55,6 +56,18 @@ export interface GuestDriver {
   readonly configDir: string;
   /** Build or reuse the cached installer image. */
   buildImage(options: BuildImageOptions): Promise<GuestImage>;
+  /**
+   * The guest's steps as data (interface 4), what writeConfig, install and setPassword execute
+   * and the runbook prints: `configure` (generate the hardware config, write the files),
+   * `install`, `password`. Pure functions of the plan.
+   */
+  configureCommands(plan: Plan): ProcedureCommand[];
+  installCommands(plan: Plan): ProcedureCommand[];
+  passwordCommands(plan: Plan): ProcedureCommand[];
+  /** Judges a command's output where the harness looks at it (nixos: the generated hardware config); throws CheckFailed. */
+  inspect?(command: ProcedureCommand, stdout: string, plan: Plan): void;
+  /** Host-side work right before the install commands (nixos offlineInstall: the host builds the closure). */
+  prepareInstall?(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void>;
   /** After the filesystems are mounted under /mnt: generate the hardware config, write the rest. */
   writeConfig(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void>;
   /** Install the system into /mnt (nixos-install or the stand-in). */

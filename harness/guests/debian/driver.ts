@@ -6,6 +6,8 @@
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import type { GuestDriver } from '../guest.ts';
+import type { Plan } from '../../scenario/plan.ts';
+import { executeCommands, fileCommand, type ProcedureCommand } from '../procedure-command.ts';
 import { HostError } from '../../errors.ts';
 import { cachedBuild, hashInputs, hostPackageVersions, runBuildScript, withLock } from '../image-cache.ts';
 import { IMAGE_HOST_PACKAGES, IMAGES_DIR, REPO_ROOT } from '../images.ts';
@@ -68,26 +70,45 @@ export const debianDriver: GuestDriver = {
     return { iso: join(built.dir, 'installer.iso'), key, facts };
   },
 
+  configureCommands,
+  installCommands,
+  passwordCommands,
+
   async writeConfig(shell, plan, signal) {
-    const t = { timeoutMs: plan.timeouts.commandMs, signal };
-    await shell.expectSuccess('darlings-generate-config --root /mnt', t);
-    await shell.upload(`/mnt${CONFIG_DIR}/configuration.conf`, configurationConf(plan), 0o644);
-    await shell.upload(`/mnt${CONFIG_DIR}/persist.conf`, persistConf(plan, debianEtcEntry), 0o644);
-    await shell.upload(`/mnt${CONFIG_DIR}/tmpfiles.conf`, tmpfilesConf(plan), 0o644);
-    const rollback = rollbackScript(plan);
-    if (rollback) await shell.upload(`/mnt${CONFIG_DIR}/rollback.sh`, rollback, 0o755);
-    else await shell.expectSuccess(`rm -f /mnt${CONFIG_DIR}/rollback.sh`, t);
+    await executeCommands(shell, plan, configureCommands(plan), undefined, signal);
   },
 
   async install(shell, plan, signal) {
-    await shell.expectSuccess('darlings-install --root /mnt', { timeoutMs: plan.timeouts.installMs, signal });
+    await executeCommands(shell, plan, installCommands(plan), undefined, signal);
   },
 
   async setPassword(shell, plan, signal) {
-    await shell.expectSuccess(`darlings-passwd --root /mnt ${shQuote(plan.user.name)}`, {
-      stdin: `${plan.user.password}\n`,
-      timeoutMs: plan.timeouts.commandMs,
-      signal,
-    });
+    await executeCommands(shell, plan, passwordCommands(plan), undefined, signal);
   },
 };
+
+const guest = 'debian' as const;
+
+/** darlings-generate-config, then the stand-in's configuration files in /mnt/etc/darlings. */
+function configureCommands(plan: Plan): ProcedureCommand[] {
+  const dir = `/mnt${CONFIG_DIR}`;
+  const file = (name: string, content: string, mode: number) => fileCommand('configure', `${dir}/${name}`, content, mode, { guest });
+  const rollback = rollbackScript(plan);
+  return [
+    { phase: 'configure', name: 'generate the hardware configuration', command: 'darlings-generate-config --root /mnt', guest, note: 'the stand-in for nixos-generate-config' },
+    file('configuration.conf', configurationConf(plan), 0o644),
+    file('persist.conf', persistConf(plan, debianEtcEntry), 0o644),
+    file('tmpfiles.conf', tmpfilesConf(plan), 0o644),
+    rollback
+      ? file('rollback.sh', rollback, 0o755)
+      : { phase: 'configure', name: 'no rollback script (the scenario leaves it out)', command: `rm -f ${dir}/rollback.sh`, guest },
+  ];
+}
+
+function installCommands(_plan: Plan): ProcedureCommand[] {
+  return [{ phase: 'install', name: 'install the system', command: 'darlings-install --root /mnt', guest, long: true, note: 'the stand-in for nixos-install' }];
+}
+
+function passwordCommands(plan: Plan): ProcedureCommand[] {
+  return [{ phase: 'install', name: `set the password of ${plan.user.name}`, command: `darlings-passwd --root /mnt ${shQuote(plan.user.name)}`, stdin: { secret: 'password' }, guest }];
+}

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { CheckFailed, InfraError } from '../../errors.ts';
 import type { Plan } from '../../scenario/plan.ts';
 import type { GuestDriver, GuestShell } from '../guest.ts';
+import { executeCommands, fileCommand, type ProcedureCommand } from '../procedure-command.ts';
 import { nixosConfigFiles } from './files.ts';
 import { hardwareProblems } from './hardware.ts';
 import { buildImage } from './image.ts';
@@ -23,35 +24,59 @@ function sq(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
+const guest = 'nixos' as const;
+const HARDWARE = `${ROOT}${CONFIG_DIR}/hardware-configuration.nix`;
+const READ_HARDWARE = 'read the generated hardware-configuration.nix';
+/** Where the offline install leaves the system path the host built (read by nixos-install). */
+const OFFLINE_SYSTEM = `${ROOT}/tmp/darlings-system`;
+
 /**
  * nixos-generate-config, then the harness's files beside the generated hardware-configuration.nix
  * (which is checked, never edited: mounts.nix and optin.nix add to it).
  */
-async function writeConfig(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void> {
+function configureCommands(plan: Plan): ProcedureCommand[] {
   const dir = `${ROOT}${CONFIG_DIR}`;
-  await shell.expectSuccess(`nixos-generate-config --root ${ROOT}`, { timeoutMs: plan.timeouts.commandMs, ...sig(signal) });
-  const hardware = await shell.expectSuccess(`cat ${dir}/hardware-configuration.nix`, sig(signal));
-  const problems = hardwareProblems(hardware, plan);
-  if (problems.length > 0) {
-    throw new CheckFailed(`nixos-generate-config wrote a hardware-configuration.nix that ${problems.join('; ')}`);
-  }
-  for (const [name, text] of Object.entries(nixosConfigFiles(plan))) {
-    await shell.upload(`${dir}/${name}`, text, 0o644);
-  }
+  return [
+    { phase: 'configure', name: 'generate the hardware configuration', command: `nixos-generate-config --root ${ROOT}`, guest },
+    { phase: 'configure', name: READ_HARDWARE, command: `cat ${HARDWARE}`, guest, note: 'look: it must name the LUKS device and mount every subvolume (the harness checks this and never edits the file)' },
+    ...Object.entries(nixosConfigFiles(plan)).map(([name, text]) => fileCommand('configure', `${dir}/${name}`, text, 0o644, { guest })),
+  ];
+}
+
+/** Fails as a check when nixos-generate-config wrote a hardware config that misses the layout. */
+function inspect(c: ProcedureCommand, stdout: string, plan: Plan): void {
+  if (c.name !== READ_HARDWARE) return;
+  const problems = hardwareProblems(stdout, plan);
+  if (problems.length > 0) throw new CheckFailed(`nixos-generate-config wrote a hardware-configuration.nix that ${problems.join('; ')}`);
+}
+
+async function writeConfig(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void> {
+  await executeCommands(shell, plan, configureCommands(plan), inspect, signal);
 }
 
 /**
  * nixos-install from the binary cache (substituters as the installer has them), or, for
- * `offlineInstall`, from a closure built on the host and imported into /mnt's store.
+ * `offlineInstall`, from a closure built on the host and imported into /mnt's store
+ * (prepareInstall), whose path nixos-install reads from OFFLINE_SYSTEM.
  */
-async function install(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void> {
-  const options = { timeoutMs: plan.timeouts.installMs, ...sig(signal) };
-  if (!plan.offlineInstall) {
-    await shell.expectSuccess(`nixos-install --no-root-passwd --root ${ROOT}`, options);
-    return;
-  }
+function installCommands(plan: Plan): ProcedureCommand[] {
+  if (!plan.offlineInstall) return [{ phase: 'install', name: 'install NixOS', command: `nixos-install --no-root-passwd --root ${ROOT}`, guest, long: true }];
+  return [{
+    phase: 'install', name: 'install NixOS (the system built on the host)', guest, long: true,
+    command: `nixos-install --no-root-passwd --no-channel-copy --root ${ROOT} --system "$(cat ${OFFLINE_SYSTEM})"`,
+    note: 'offline install: the harness built the system on the host and imported its closure into /mnt/nix/store first; with a binary cache a person runs nixos-install --no-root-passwd --root /mnt',
+  }];
+}
+
+async function prepareInstall(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void> {
+  if (!plan.offlineInstall) return;
   const system = await importHostClosure(shell, plan, signal);
-  await shell.expectSuccess(`nixos-install --no-root-passwd --no-channel-copy --root ${ROOT} --system ${sq(system)}`, options);
+  await shell.upload(OFFLINE_SYSTEM, system, 0o644);
+}
+
+async function install(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void> {
+  await prepareInstall(shell, plan, signal);
+  await executeCommands(shell, plan, installCommands(plan), undefined, signal);
 }
 
 /**
@@ -94,14 +119,18 @@ async function importHostClosure(shell: GuestShell, plan: Plan, signal?: AbortSi
  * The password travels on stdin to mkpasswd in the guest; only its hash is written, to the file
  * configuration.nix names in `hashedPasswordFile` (under /persist, 0600).
  */
-async function setPassword(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void> {
+function passwordCommands(plan: Plan): ProcedureCommand[] {
   const file = `${ROOT}${passwordFile(plan)}`;
   const dir = file.slice(0, file.lastIndexOf('/'));
-  await shell.expectSuccess(
-    `umask 077 && mkdir -p ${sq(dir)} && chmod 0700 ${sq(dir)} && ` +
-      `mkpasswd -m sha-512 -s > ${sq(`${file}.tmp`)} && mv ${sq(`${file}.tmp`)} ${sq(file)}`,
-    { stdin: `${plan.user.password}\n`, timeoutMs: plan.timeouts.commandMs, ...sig(signal) },
-  );
+  return [{
+    phase: 'install', name: `set the password of ${plan.user.name}`, guest, stdin: { secret: 'password' },
+    command: `umask 077 && mkdir -p ${sq(dir)} && chmod 0700 ${sq(dir)} && mkpasswd -m sha-512 -s > ${sq(`${file}.tmp`)} && mv ${sq(`${file}.tmp`)} ${sq(file)}`,
+    note: 'only the hash is written, to the file configuration.nix names in hashedPasswordFile',
+  }];
+}
+
+async function setPassword(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void> {
+  await executeCommands(shell, plan, passwordCommands(plan), undefined, signal);
 }
 
 function sig(signal?: AbortSignal): { signal?: AbortSignal } {
@@ -118,6 +147,11 @@ export const nixosDriver: GuestDriver = {
   name: 'nixos',
   configDir: CONFIG_DIR,
   buildImage,
+  configureCommands,
+  installCommands,
+  passwordCommands,
+  inspect,
+  prepareInstall,
   writeConfig,
   install,
   setPassword,
