@@ -29,6 +29,7 @@ import { unlockAndLogIn } from '../procedure/unlock.ts';
 import { persistOnFirstBoot, writeCanaries } from '../procedure/state.ts';
 import type { Facts, StepContext } from '../procedure/context.ts';
 import { runChecks } from './run-checks.ts';
+import { buildRunbook, PROCEDURE_FILE } from '../runbook/index.ts';
 import { machineSpec } from './machine-spec.ts';
 import { ALL_CHECKS, POWER_CUT_CHECKS } from '../checks/index.ts';
 import { judgeChecks, runStatus, statusForError } from './judge.ts';
@@ -99,7 +100,11 @@ class PlanRun {
     await this.out.ensure();
     emit({ type: 'run-begin', run: info, accel: accel.accel, accelNote: accel.note, at: Date.now() });
     try {
-      await this.phase('image', () => this.image());
+      await this.phase('image', async () => {
+        await this.image();
+        // The procedure this run follows, for the report's Procedure section (placeholders only).
+        await this.out.writeText(PROCEDURE_FILE, `${JSON.stringify(buildRunbook(plan, this.o.driver), null, 2)}\n`);
+      });
       if (plan.from) await this.startFromCheckpoint();
       else {
         await this.install();
