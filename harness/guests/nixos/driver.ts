@@ -27,6 +27,7 @@ function sq(word: string): string {
 const guest = 'nixos' as const;
 const HARDWARE = `${ROOT}${CONFIG_DIR}/hardware-configuration.nix`;
 const READ_HARDWARE = 'read the generated hardware-configuration.nix';
+const HARNESS_ONLY = 'the harness\'s own (serial console, SSH with the per-run key, ready lines), not the blog\'s: by hand, leave it out and drop `./darlings.nix` from the imports of configuration.nix';
 /** Where the offline install leaves the system path the host built (read by nixos-install). */
 const OFFLINE_SYSTEM = `${ROOT}/tmp/darlings-system`;
 
@@ -39,7 +40,9 @@ function configureCommands(plan: Plan): ProcedureCommand[] {
   return [
     { phase: 'configure', name: 'generate the hardware configuration', command: `nixos-generate-config --root ${ROOT}`, guest },
     { phase: 'configure', name: READ_HARDWARE, command: `cat ${HARDWARE}`, guest, note: 'look: it must name the LUKS device and mount every subvolume (the harness checks this and never edits the file)' },
-    ...Object.entries(nixosConfigFiles(plan)).map(([name, text]) => fileCommand('configure', `${dir}/${name}`, text, 0o644, { guest })),
+    ...Object.entries(nixosConfigFiles(plan)).map(([name, text]) =>
+      fileCommand('configure', `${dir}/${name}`, text, 0o644, { guest, ...(name.startsWith('darlings') && { note: HARNESS_ONLY }) }),
+    ),
   ];
 }
 
