@@ -4,7 +4,7 @@
  * reboot. The disk and the secrets are variables that must be set; secrets reach the commands on
  * stdin (printf is a builtin, so they are in no process's arguments).
  */
-import { personCommand } from './display.ts';
+import { personCommand, withDiskVars } from './display.ts';
 import type { Runbook, RunbookSection, RunbookStep } from './model.ts';
 
 const STAGES: { name: string; fn: string; sections: (id: string) => boolean }[] = [
@@ -22,7 +22,7 @@ function indent(text: string): string[] {
 }
 
 function stepLines(book: Runbook, s: RunbookStep): string[] {
-  const out = comment(`${s.title}${s.guest ? ` [${s.guest} only]` : ''}`);
+  const out = comment(`${withDiskVars(s.title, book.disk)}${s.guest ? ` [${s.guest} only]` : ''}`);
   if (s.note) out.push(...comment(s.provisional ? `PROVISIONAL: ${s.note}` : s.note));
   const cmd = personCommand(s, book.disk, 'sh');
   if (cmd === undefined) out.push(s.console ? '  # (at the console, not a shell command)' : '  # (nothing to type: the harness\'s own)');
