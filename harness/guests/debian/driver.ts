@@ -29,6 +29,17 @@ export function debianEtcEntry(name: string): string | null {
   return name;
 }
 
+/** What the harness writes into /etc/darlings (the stand-in's configuration.nix and opt-in module). */
+export function debianConfigFiles(plan: Plan): Record<string, string> {
+  const rollback = rollbackScript(plan);
+  return {
+    [`${CONFIG_DIR}/configuration.conf`]: configurationConf(plan),
+    [`${CONFIG_DIR}/persist.conf`]: persistConf(plan, debianEtcEntry),
+    [`${CONFIG_DIR}/tmpfiles.conf`]: tmpfilesConf(plan),
+    ...(rollback !== null && { [`${CONFIG_DIR}/rollback.sh`]: rollback }),
+  };
+}
+
 export const debianDriver: GuestDriver = {
   name: 'debian',
   configDir: CONFIG_DIR,
@@ -70,6 +81,7 @@ export const debianDriver: GuestDriver = {
     return { iso: join(built.dir, 'installer.iso'), key, facts };
   },
 
+  configFiles: debianConfigFiles,
   configureCommands,
   installCommands,
   passwordCommands,
@@ -89,19 +101,13 @@ export const debianDriver: GuestDriver = {
 
 const guest = 'debian' as const;
 
-/** darlings-generate-config, then the stand-in's configuration files in /mnt/etc/darlings. */
+/** darlings-generate-config, then the stand-in's configuration files (debianConfigFiles) in /mnt/etc/darlings. */
 function configureCommands(plan: Plan): ProcedureCommand[] {
-  const dir = `/mnt${CONFIG_DIR}`;
-  const file = (name: string, content: string, mode: number) => fileCommand('configure', `${dir}/${name}`, content, mode, { guest });
-  const rollback = rollbackScript(plan);
+  const files = debianConfigFiles(plan);
   return [
     { phase: 'configure', name: 'generate the hardware configuration', command: 'darlings-generate-config --root /mnt', guest, note: 'the stand-in for nixos-generate-config' },
-    file('configuration.conf', configurationConf(plan), 0o644),
-    file('persist.conf', persistConf(plan, debianEtcEntry), 0o644),
-    file('tmpfiles.conf', tmpfilesConf(plan), 0o644),
-    rollback
-      ? file('rollback.sh', rollback, 0o755)
-      : { phase: 'configure', name: 'no rollback script (the scenario leaves it out)', command: `rm -f ${dir}/rollback.sh`, guest },
+    ...Object.entries(files).map(([path, text]) => fileCommand('configure', `/mnt${path}`, text, path.endsWith('.sh') ? 0o755 : 0o644, { guest })),
+    ...(`${CONFIG_DIR}/rollback.sh` in files ? [] : [{ phase: 'configure', name: 'no rollback script (the scenario leaves it out)', command: `rm -f /mnt${CONFIG_DIR}/rollback.sh`, guest }]),
   ];
 }
 
