@@ -4,9 +4,6 @@
  */
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
-import { loadPlans } from '../runner/load-plans.ts';
-import { driverFor } from '../guests/drivers.ts';
-import { buildRunbook, renderMarkdown, renderScript, runbookFromRun } from '../runbook/index.ts';
 import { HarnessError, ScenarioError } from '../errors.ts';
 
 export interface RunbookOptions {
@@ -18,6 +15,12 @@ export interface RunbookOptions {
 
 /** The runbook's text; throws ScenarioError for a scenario or run that does not fit. */
 export async function runbookText(file: string, o: RunbookOptions): Promise<string> {
+  // Loaded here, not at the top: every other darlings command starts without them.
+  const [{ loadPlans }, { driverFor }, { buildRunbook, renderMarkdown, renderScript, runbookFromRun }] = await Promise.all([
+    import('../runner/load-plans.ts'),
+    import('../guests/drivers.ts'),
+    import('../runbook/index.ts'),
+  ]);
   const [plan] = await loadPlans([file], { guest: o.guest, kernel: o.kernel });
   if (!plan) throw new ScenarioError(`${file} has no run for the ${o.guest} guest`);
   let book = buildRunbook(plan, await driverFor(plan.guest));

@@ -16,7 +16,8 @@ export interface RunRecord {
   startedAt?: string;
   accel?: string;
   phases: { name: string; status: string; error?: string }[];
-  checks: { id: string; status: string; message: string; expectedFailure: boolean }[];
+  /** `reason`: why a failure is expected or a gap is known, where results.json carries one. */
+  checks: { id: string; status: string; message: string; expectedFailure: boolean; reason?: string }[];
   checkpoint?: { from: string };
 }
 
@@ -81,7 +82,7 @@ export function annotateWithRun(book: Runbook, texts: RunTexts): Runbook {
     const got = byId.get(c.id);
     if (!got) return { ...c, run: { status: 'not-run' as const, detail: 'this run has no result for it' } };
     const status: StepRun['status'] = got.status === 'passed' ? 'passed' : got.status === 'skipped' ? 'skipped' : got.expectedFailure ? 'expected-failure' : 'failed';
-    return { ...c, run: { status, detail: got.expectedFailure ? `expected to fail (the scenario's expect.failures): ${got.message}` : got.message } };
+    return { ...c, run: { status, detail: got.expectedFailure ? `expected to fail (${got.reason ?? 'the scenario\'s expect.failures'}): ${got.message}` : got.message } };
   });
   const provenance: Provenance = {
     folder: texts.folder,
