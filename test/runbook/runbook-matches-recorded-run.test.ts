@@ -109,5 +109,6 @@ describe('the comparison can fail', () => {
     expect(steps.find((s) => s.title === 'mkfs.btrfs')!.run!.status).toBe('not-run');
     expect(proved.sections.find((s) => s.id === 'format')!.run).toMatchObject({ status: 'error' });
     expect(renderMarkdown(proved)).toContain('✗ FAILED (exit 1, 40 ms)');
+    expect(procedureSection(proved)).toMatch(/class="proc-step run-failed" id="step-format-2">.*No such file/s);
   });
 });
