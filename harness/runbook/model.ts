@@ -29,7 +29,7 @@ export interface RunbookStep {
   sent: 'always' | 'if' | 'never';
   /** A step typed at the machine's console (the passphrase, the login), not in a shell. */
   console?: boolean;
-  /** Stands in for what the recipe helper's persist commands will say (today's behaviour, described). */
+  /** Stands in for the persist commands issue 13 rewrites as the blog's (today's behaviour, described). */
   provisional?: boolean;
   /** Filled in from a run (annotate.ts). */
   run?: StepRun;

@@ -1,8 +1,8 @@
 /**
  * PROVISIONAL. The copies into /persist as the harness makes them today (install.ts's persist
- * phase, state.ts's first-boot copies), described as runbook steps. The recipe helper owns these
- * commands and is rewriting them as the blog's copies in the ProcedureCommand shape; when that
- * lands, build.ts prints theirs and this file goes. Every step here says it is provisional, and
+ * phase, state.ts's first-boot copies), described as runbook steps. Issue 13's procedure side
+ * owns these commands and is rewriting them as the blog's copies in the ProcedureCommand shape;
+ * when that lands, build.ts prints theirs and this file goes. Every step here says it is provisional, and
  * the ssh.log test holds these strings to what the harness really sent.
  */
 import { shWord as q } from '../guests/procedure-command.ts';
@@ -11,7 +11,7 @@ import type { Plan } from '../scenario/plan.ts';
 import { persistPairs } from '../procedure/persist-pairs.ts';
 import type { RunbookStep } from './model.ts';
 
-const PROVISIONAL = 'provisional: today\'s harness behaviour; the recipe helper is replacing it with the blog\'s copies';
+const PROVISIONAL = 'provisional: what the harness does today, being replaced by the blog\'s own copy commands';
 
 /** Before the first boot, on the installer: copy what exists along the plan's (live, kept) pairs. */
 export function persistOnInstallerToday(plan: Plan, driver: GuestDriver): RunbookStep[] {
@@ -32,7 +32,7 @@ export function persistOnInstallerToday(plan: Plan, driver: GuestDriver): Runboo
     steps.push({
       id: '', phase: 'persist', title: 'make a machine-id', sent: 'if', provisional: true,
       command: `tr -d '-' < /proc/sys/kernel/random/uuid > ${q(`/mnt${machineId.kept}`)}`,
-      note: `${PROVISIONAL}; only when the install made no /etc/machine-id (the blog makes none: the recipe helper removes this)`,
+      note: `${PROVISIONAL}; only when the install made no /etc/machine-id (the blog makes none; this step is being removed)`,
     });
   }
   const conns = pairs.find((p) => p.live === '/etc/NetworkManager/system-connections');

@@ -6,6 +6,7 @@
  */
 import { personCommand, withDiskVars } from './display.ts';
 import type { Runbook, RunbookSection, RunbookStep } from './model.ts';
+import { runLine } from './markdown.ts';
 
 const STAGES: { name: string; fn: string; sections: (id: string) => boolean }[] = [
   { name: 'install', fn: 'stage_install', sections: (id) => !['first-boot', 'reboot'].includes(id) },
@@ -24,6 +25,7 @@ function indent(text: string): string[] {
 function stepLines(book: Runbook, s: RunbookStep): string[] {
   const out = comment(`${withDiskVars(s.title, book.disk)}${s.guest ? ` [${s.guest} only]` : ''}`);
   if (s.note) out.push(...comment(s.provisional ? `PROVISIONAL: ${s.note}` : s.note));
+  if (s.run) out.push(...comment(`this run: ${runLine(s.run)}${s.run.detail && s.run.status !== 'ran' ? `: ${s.run.detail.split('\n')[0]}` : ''}`));
   const cmd = personCommand(s, book.disk, 'sh');
   if (cmd === undefined) out.push(s.console ? '  # (at the console, not a shell command)' : '  # (nothing to type: the harness\'s own)');
   else if (s.sent === 'if') out.push('  # (the harness runs this only under the condition above; left out here)');

@@ -76,8 +76,10 @@ describe('the runbook and the recorded debian run of blog-xps13', () => {
     }
   });
 
-  it('the run\'s procedure.json is the plan\'s runbook (the report shows what ran)', async () => {
-    expect(JSON.parse(await readFile(`${FIXTURE}procedure.json`, 'utf8'))).toEqual(JSON.parse(JSON.stringify(book)));
+  it('the run\'s procedure.json has the plan\'s steps and files (the report shows what ran)', async () => {
+    const recorded = JSON.parse(await readFile(`${FIXTURE}procedure.json`, 'utf8')) as Runbook;
+    const shape = (b: Runbook) => sentSteps(b).map((s) => ({ id: s.id, command: s.command, file: s.file, stdin: s.stdin }));
+    expect(shape(recorded)).toEqual(shape(book));
   });
 
   it('shows no secret, in Markdown, the script or the report\'s section', async () => {
