@@ -6,6 +6,8 @@
  */
 import type { GuestName, Plan } from '../scenario/plan.ts';
 import type { GuestShell } from './guest.ts';
+import { untilSucceeds } from '../channels/shell.ts';
+import { shQuote } from '../util/shell.ts';
 
 /** The secret a command reads on stdin; the runbook shows `<passphrase>` / `<password>`. */
 export type SecretKind = 'passphrase' | 'password';
@@ -26,6 +28,8 @@ export interface ProcedureCommand {
   file?: { path: string; content: string; mode: number };
   /** Addition: runs under the install timeout instead of the per-command one. */
   long?: boolean;
+  /** Addition: a wait: sent again every `intervalMs` until it exits 0 (within the command limit). */
+  until?: { intervalMs: number; what: string };
 }
 
 /**
@@ -36,15 +40,10 @@ export function secretInput(kind: SecretKind, plan: Plan): string {
   return kind === 'passphrase' ? plan.luks.passphrase : `${plan.user.password}\n`;
 }
 
-/** Single-quotes a word for sh (the same quoting as the SSH channel's). */
-export function shWord(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
 /** The command that writes a file from stdin, byte for byte what the SSH channel's upload sends. */
 export function writeFileCommand(path: string, mode: number): string {
   const dir = path.replace(/\/[^/]*$/, '') || '/';
-  return `mkdir -p ${shWord(dir)} && umask 077 && cat > ${shWord(path)} && chmod ${mode.toString(8)} ${shWord(path)}`;
+  return `mkdir -p ${shQuote(dir)} && umask 077 && cat > ${shQuote(path)} && chmod ${mode.toString(8)} ${shQuote(path)}`;
 }
 
 /** A file step: the upload command, with the content it is fed. */
@@ -60,6 +59,7 @@ export async function executeCommand(shell: GuestShell, plan: Plan, c: Procedure
   }
   const stdin = c.stdin ? secretInput(c.stdin.secret, plan) : c.input;
   const timeoutMs = c.long ? plan.timeouts.installMs : plan.timeouts.commandMs;
+  if (c.until) return (await untilSucceeds(shell, c.command, { timeoutMs, intervalMs: c.until.intervalMs, what: c.until.what, ...(signal && { signal }) })).stdout;
   return shell.expectSuccess(c.command, { ...(stdin !== undefined && { stdin }), timeoutMs, ...(signal && { signal }) });
 }
 

@@ -69,10 +69,10 @@ export function partitionCommands(plan: Plan): ProcedureCommand[] {
   return [
     { phase: 'partition', name: `sfdisk ${disk}`, command: `sfdisk --wipe always --wipe-partitions always ${disk}`, input: sfdiskScript(plan), note: 'GPT: the ESP, swap, then the rest for LUKS' },
     {
-      phase: 'partition', name: 'wait for the partitions',
-      // The kernel re-reads the table; wait for the nodes rather than guess a delay.
-      command: `for i in $(seq 50); do [ -b ${partitionPath(disk, 3)} ] && exit 0; sleep 0.2; done; exit 1`,
-      note: 'waits until the kernel shows the new partitions',
+      phase: 'partition', name: 'wait for the partitions', command: `test -b ${partitionPath(disk, 3)}`,
+      // The kernel re-reads the table; wait for the node rather than guess a delay.
+      until: { intervalMs: 200, what: `the partition ${partitionPath(disk, 3)} to appear` },
+      note: 'tried again until the kernel shows the new partitions',
     },
   ];
 }

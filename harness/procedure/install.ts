@@ -3,7 +3,7 @@
  * subvolumes, mount, configure, install, persist. The commands, options and order are the blog's;
  * the passphrase and passwords travel on stdin only, never in a command line.
  */
-import { shQuote } from '../channels/ssh.ts';
+import { shQuote } from '../util/shell.ts';
 import { persistPairs } from './persist-pairs.ts';
 import { commandsByPhase, executeCommand, INSTALL_PHASES, type InstallPhase, type ProcedureCommand } from './commands.ts';
 import type { StepContext } from './context.ts';

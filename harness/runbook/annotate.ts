@@ -61,8 +61,11 @@ export function annotateWithRun(book: Runbook, texts: RunTexts): Runbook {
       if (step.sent === 'always' && phases.get(step.phase)?.status === 'passed') unseen++;
       return { ...step, run: { status: 'not-run', detail: whyNot(step) } };
     }
-    cursor = at + 1;
-    const c = sent[at]!;
+    // A wait is sent until it succeeds: its tries follow one another, the last one counts.
+    let last = at;
+    while (step.until && sent[last + 1]?.command === step.command) last++;
+    cursor = last + 1;
+    const c = sent[last]!;
     const tail = c.output.split('\n').slice(-OUTPUT_LINES).join('\n').trim();
     const run: StepRun = c.exitCode === 0
       ? { status: 'ran', exitCode: 0, ...(c.durationMs !== undefined && { durationMs: c.durationMs }) }

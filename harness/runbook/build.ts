@@ -37,7 +37,7 @@ export function stepOf(c: ProcedureCommand): RunbookStep {
   const stdin = c.stdin ? { secret: c.stdin.secret } : c.input !== undefined ? { text: c.input } : undefined;
   return {
     id: '', phase: c.phase, title: c.name, command: c.command, sent: 'always',
-    ...(stdin && { stdin }), ...(c.file && { file: c.file }), ...(c.guest && { guest: c.guest }), ...(c.note && { note: c.note }),
+    ...(stdin && { stdin }), ...(c.file && { file: c.file }), ...(c.guest && { guest: c.guest }), ...(c.note && { note: c.note }), ...(c.until && { until: { intervalMs: c.until.intervalMs } }),
   };
 }
 

@@ -4,6 +4,7 @@
  * Pure text functions; the report uses them too.
  */
 import type { RunbookStep } from './model.ts';
+import { shQuote as q } from '../util/shell.ts';
 
 export type Form = 'md' | 'sh';
 
@@ -30,10 +31,6 @@ function needsSubshell(command: string): boolean {
   return /[;&|]|\bexit\b|\bumask\b|\bcd\b/.test(command);
 }
 
-function q(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
 function heredoc(text: string): string {
   const body = text.endsWith('\n') ? text.slice(0, -1) : text;
   return `${body}\n${EOF_MARK}`;
@@ -56,6 +53,7 @@ export function personCommand(step: RunbookStep, disk: string, form: Form): stri
     return `( ${head}\n${heredoc(content)}\n)`;
   }
   let cmd = withDiskVars(step.command, disk);
+  if (step.until) return `until ${cmd}; do sleep ${step.until.intervalMs / 1000}; done`;
   if (needsSubshell(cmd) && (form === 'sh' || step.stdin || /\bexit\b|\bumask\b|\bcd\b/.test(cmd))) cmd = `( ${cmd} )`;
   const stdin = step.stdin;
   if (!stdin) return cmd;

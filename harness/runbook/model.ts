@@ -21,6 +21,8 @@ export interface RunbookStep {
   file?: { path: string; content: string; mode: number };
   guest?: 'debian' | 'nixos';
   note?: string;
+  /** A wait: the harness sends `command` again every `intervalMs` until it exits 0. */
+  until?: { intervalMs: number };
   /**
    * Whether the harness sends `command` itself, so a run's ssh.log must show it: `always`, or
    * `if` (only under a condition the note names). `never` for commands shown to a person only

@@ -5,7 +5,7 @@
  * when that lands, build.ts prints theirs and this file goes. Every step here says it is provisional, and
  * the ssh.log test holds these strings to what the harness really sent.
  */
-import { shWord as q } from '../guests/procedure-command.ts';
+import { shQuote as q } from '../util/shell.ts';
 import type { GuestDriver } from '../guests/guest.ts';
 import type { Plan } from '../scenario/plan.ts';
 import { persistPairs } from '../procedure/persist-pairs.ts';

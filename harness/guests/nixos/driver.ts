@@ -10,6 +10,7 @@ import { CheckFailed, InfraError } from '../../errors.ts';
 import type { Plan } from '../../scenario/plan.ts';
 import type { GuestDriver, GuestShell } from '../guest.ts';
 import { executeCommands, fileCommand, type ProcedureCommand } from '../procedure-command.ts';
+import { shQuote } from '../../util/shell.ts';
 import { nixosConfigFiles } from './files.ts';
 import { hardwareProblems } from './hardware.ts';
 import { buildImage } from './image.ts';
@@ -18,11 +19,6 @@ import { nixErrorText, runNix } from './nix-tools.ts';
 
 export const CONFIG_DIR = '/etc/nixos';
 const ROOT = '/mnt';
-
-/** Shell-quotes one word for the guest's `sh -c`. */
-function sq(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 const guest = 'nixos' as const;
 const HARDWARE = `${ROOT}${CONFIG_DIR}/hardware-configuration.nix`;
@@ -127,7 +123,7 @@ function passwordCommands(plan: Plan): ProcedureCommand[] {
   const dir = file.slice(0, file.lastIndexOf('/'));
   return [{
     phase: 'install', name: `set the password of ${plan.user.name}`, guest, stdin: { secret: 'password' },
-    command: `umask 077 && mkdir -p ${sq(dir)} && chmod 0700 ${sq(dir)} && mkpasswd -m sha-512 -s > ${sq(`${file}.tmp`)} && mv ${sq(`${file}.tmp`)} ${sq(file)}`,
+    command: `umask 077 && mkdir -p ${shQuote(dir)} && chmod 0700 ${shQuote(dir)} && mkpasswd -m sha-512 -s > ${shQuote(`${file}.tmp`)} && mv ${shQuote(`${file}.tmp`)} ${shQuote(file)}`,
     note: 'only the hash is written, to the file configuration.nix names in hashedPasswordFile',
   }];
 }
