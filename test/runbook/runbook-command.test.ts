@@ -37,7 +37,7 @@ describe('darlings runbook', () => {
     await cp(FIXTURE, dir, { recursive: true });
     await rm(join(dir, 'procedure.json'));
     const md = await runbookText(BLOG, { guest: 'debian', format: 'md', fromRun: dir });
-    expect(md).not.toContain('not in this run\'s ssh.log');
+    expect(md.includes('not in this run\'s ssh.log'), 'a step of today\'s plan is not in the fixture\'s ssh.log: re-record test/fixtures/runbook-run (see runbook-matches-recorded-run.test.ts)').toBe(false);
     expect(md).toContain('*✓ ran (exit 0,');
     await writeFile(join(dir, 'procedure.json'), '{"version":7}');
     await expect(runbookText(BLOG, { guest: 'debian', format: 'md', fromRun: dir })).rejects.toThrow(/version 1/);
