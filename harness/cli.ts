@@ -7,6 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { exitCodeFor, HarnessError } from './errors.ts';
 
 const commands = () => import('./cli/commands.ts');
+import { registerRunbookCommand } from './cli/runbook.ts';
 
 const program = new Command('darlings')
   .description('Test that an encrypted btrfs root with opt-in state installs, unlocks, rolls back and keeps what it should, in real VMs.')
@@ -94,6 +95,8 @@ program
   .action(async (dir: string, opts: { port?: number }) => {
     process.exitCode = await (await commands()).showReportCommand(dir, opts);
   });
+
+registerRunbookCommand(program);
 
 try {
   await program.parseAsync(process.argv);

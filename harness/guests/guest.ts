@@ -5,6 +5,7 @@
  */
 import type { GuestName, Plan } from '../scenario/plan.ts';
 import type { GuestShell } from '../channels/shell.ts';
+import type { ProcedureCommand } from './procedure-command.ts';
 
 // Drivers speak of the shell they are handed; its types live in channels/ (the lower layer).
 export type { ExecOptions, ExecResult, GuestShell } from '../channels/shell.ts';
@@ -35,6 +36,18 @@ export interface GuestDriver {
   readonly configDir: string;
   /** Build or reuse the cached installer image. */
   buildImage(options: BuildImageOptions): Promise<GuestImage>;
+  /**
+   * The guest's steps as data (interface 4), what writeConfig, install and setPassword execute
+   * and the runbook prints: `configure` (generate the hardware config, write the files),
+   * `install`, `password`. Pure functions of the plan.
+   */
+  configureCommands(plan: Plan): ProcedureCommand[];
+  installCommands(plan: Plan): ProcedureCommand[];
+  passwordCommands(plan: Plan): ProcedureCommand[];
+  /** Judges a command's output where the harness looks at it (nixos: the generated hardware config); throws CheckFailed. */
+  inspect?(command: ProcedureCommand, stdout: string, plan: Plan): void;
+  /** Host-side work right before the install commands (nixos offlineInstall: the host builds the closure). */
+  prepareInstall?(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void>;
   /**
    * The configuration the harness writes for this plan (absolute paths on the target, e.g.
    * `/etc/nixos/configuration.nix`), beside what the guest's own generate-config writes. What the

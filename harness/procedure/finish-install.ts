@@ -3,12 +3,12 @@
  * filesystems unmounted deepest first, swap off and the mapping closed, so the disk is clean
  * for the first boot (and for a checkpoint taken while it is off).
  */
-import { unmountOrder } from './install.ts';
+import { closeInstallerCommand } from './commands.ts';
 import type { StepContext } from './context.ts';
 
 /** The commands, in order; each must succeed. */
 export function closeInstallationCommand(plan: StepContext['plan']): string {
-  return `sync && umount ${unmountOrder(plan).join(' ')} && swapoff -a && cryptsetup close ${plan.luks.mapping}`;
+  return closeInstallerCommand(plan).command;
 }
 
 export async function closeInstallation(ctx: StepContext): Promise<void> {

@@ -12,6 +12,7 @@ import { readKernelLog } from '../procedure/kernel-log.ts';
 import { startUnsyncedWrites } from '../procedure/power-cut.ts';
 import { ALL_CHECKS, POWER_CUT_CHECKS } from '../checks/index.ts';
 import { recordBefore, runChecks } from './run-checks.ts';
+import { buildRunbook, PROCEDURE_FILE } from '../runbook/index.ts';
 import { Sequencer, type Phase } from './sequencer.ts';
 import { RunContext, type RunOptions } from './run-context.ts';
 import { bootInstaller, bootTarget, powerOffInstaller, powerOffTarget, prepareMachine, screenshotAt } from './machine-phases.ts';
@@ -38,7 +39,14 @@ export async function runPlan(o: RunOptions): Promise<RunResult> {
   run = new RunContext(o, out, seq);
   o.emit({ type: 'run-begin', run: o.info, accel: o.accel.accel, accelNote: o.accel.note, at: Date.now() });
   try {
-    await seq.run([{ name: 'image', run: () => prepareMachine(run) }]);
+    await seq.run([{
+      name: 'image',
+      run: async () => {
+        await prepareMachine(run);
+        // The procedure this run follows, for the report's Procedure section (placeholders only).
+        await out.writeText(PROCEDURE_FILE, `${JSON.stringify(buildRunbook(run.plan, o.driver), null, 2)}\n`);
+      },
+    }]);
     await seq.run(await phasesAfterImage(run));
   } catch (error) {
     // A failing phase is recorded already; anything else must not vanish (it once did: a run

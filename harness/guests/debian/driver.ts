@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import type { GuestDriver } from '../guest.ts';
 import type { Plan } from '../../scenario/plan.ts';
+import { executeCommands, fileCommand, type ProcedureCommand } from '../procedure-command.ts';
 import { HostError, ScenarioError } from '../../errors.ts';
 import { kernelChoices, resolveKernel } from '../../scenario/rules.ts';
 import { cachedBuild, hashInputs, hostPackageVersions, runBuildScript, withLock } from '../image-cache.ts';
@@ -101,24 +102,39 @@ export const debianDriver: GuestDriver = {
   },
 
   configFiles: debianConfigFiles,
+  configureCommands,
+  installCommands,
+  passwordCommands,
 
   async writeConfig(shell, plan, signal) {
-    const t = { timeoutMs: plan.timeouts.commandMs, signal };
-    await shell.expectSuccess('darlings-generate-config --root /mnt', t);
-    const files = debianConfigFiles(plan);
-    for (const [path, text] of Object.entries(files)) await shell.upload(`/mnt${path}`, text, path.endsWith('.sh') ? 0o755 : 0o644);
-    if (!(`${CONFIG_DIR}/rollback.sh` in files)) await shell.expectSuccess(`rm -f /mnt${CONFIG_DIR}/rollback.sh`, t);
+    await executeCommands(shell, plan, configureCommands(plan), undefined, signal);
   },
 
   async install(shell, plan, signal) {
-    await shell.expectSuccess('darlings-install --root /mnt', { timeoutMs: plan.timeouts.installMs, signal });
+    await executeCommands(shell, plan, installCommands(plan), undefined, signal);
   },
 
   async setPassword(shell, plan, signal) {
-    await shell.expectSuccess(`darlings-passwd --root /mnt ${shQuote(plan.user.name)}`, {
-      stdin: `${plan.user.password}\n`,
-      timeoutMs: plan.timeouts.commandMs,
-      signal,
-    });
+    await executeCommands(shell, plan, passwordCommands(plan), undefined, signal);
   },
 };
+
+const guest = 'debian' as const;
+
+/** darlings-generate-config, then the stand-in's configuration files (debianConfigFiles) in /mnt/etc/darlings. */
+function configureCommands(plan: Plan): ProcedureCommand[] {
+  const files = debianConfigFiles(plan);
+  return [
+    { phase: 'configure', name: 'generate the hardware configuration', command: 'darlings-generate-config --root /mnt', guest, note: 'the stand-in for nixos-generate-config' },
+    ...Object.entries(files).map(([path, text]) => fileCommand('configure', `/mnt${path}`, text, path.endsWith('.sh') ? 0o755 : 0o644, { guest })),
+    ...(`${CONFIG_DIR}/rollback.sh` in files ? [] : [{ phase: 'configure', name: 'no rollback script (the scenario leaves it out)', command: `rm -f /mnt${CONFIG_DIR}/rollback.sh`, guest }]),
+  ];
+}
+
+function installCommands(_plan: Plan): ProcedureCommand[] {
+  return [{ phase: 'install', name: 'install the system', command: 'darlings-install --root /mnt', guest, long: true, note: 'the stand-in for nixos-install' }];
+}
+
+function passwordCommands(plan: Plan): ProcedureCommand[] {
+  return [{ phase: 'install', name: `set the password of ${plan.user.name}`, command: `darlings-passwd --root /mnt ${shQuote(plan.user.name)}`, stdin: { secret: 'password' }, guest }];
+}

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { CheckFailed, InfraError } from '../../errors.ts';
 import type { Plan } from '../../scenario/plan.ts';
 import type { GuestDriver, GuestShell } from '../guest.ts';
+import { executeCommands, fileCommand, type ProcedureCommand } from '../procedure-command.ts';
 import { shQuote } from '../../util/shell.ts';
 import { nixosConfigFiles } from './files.ts';
 import { hardwareProblems } from './hardware.ts';
@@ -20,44 +21,70 @@ import { OWN_FLAKE_ATTR } from './own.ts';
 export const CONFIG_DIR = '/etc/nixos';
 const ROOT = '/mnt';
 
+const guest = 'nixos' as const;
+const HARDWARE = `${ROOT}${CONFIG_DIR}/hardware-configuration.nix`;
+const READ_HARDWARE = 'read the generated hardware-configuration.nix';
+const HARNESS_ONLY = 'the harness\'s own (serial console, SSH with the per-run key, ready lines), not the blog\'s: by hand, leave it out and drop `./darlings.nix` from the imports of configuration.nix';
+/** Where the offline install leaves the system path the host built (read by nixos-install). */
+const OFFLINE_SYSTEM = `${ROOT}/tmp/darlings-system`;
+
 /**
  * nixos-generate-config, then the harness's files beside the generated hardware-configuration.nix
  * (which is checked, never edited: mounts.nix and optin.nix add to it).
  */
-async function writeConfig(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void> {
+function configureCommands(plan: Plan): ProcedureCommand[] {
   const dir = `${ROOT}${CONFIG_DIR}`;
-  await shell.expectSuccess(`nixos-generate-config --root ${ROOT}`, { timeoutMs: plan.timeouts.commandMs, ...sig(signal) });
-  const hardware = await shell.expectSuccess(`cat ${dir}/hardware-configuration.nix`, sig(signal));
-  const problems = hardwareProblems(hardware, plan);
-  if (problems.length > 0) {
-    throw new CheckFailed(`nixos-generate-config wrote a hardware-configuration.nix that ${problems.join('; ')}`);
-  }
   const files = Object.entries(nixosConfigFiles(plan, { installRoot: ROOT }));
   // The user's own folder keeps its layout under user/ (their relative imports).
   const folders = [...new Set(files.map(([name]) => name).filter((n) => n.includes('/')).map((n) => n.slice(0, n.lastIndexOf('/'))))];
-  if (folders.length) await shell.expectSuccess(`mkdir -p ${folders.map((f) => shQuote(`${dir}/${f}`)).join(' ')}`, sig(signal));
-  for (const [name, text] of files) {
-    await shell.upload(`${dir}/${name}`, text, 0o644);
-  }
+  return [
+    { phase: 'configure', name: 'generate the hardware configuration', command: `nixos-generate-config --root ${ROOT}`, guest },
+    { phase: 'configure', name: READ_HARDWARE, command: `cat ${HARDWARE}`, guest, note: 'look: it must name the LUKS device and mount every subvolume (the harness checks this and never edits the file)' },
+    ...(folders.length ? [{ phase: 'configure', name: 'folders of your own configuration', command: `mkdir -p ${folders.map((f) => shQuote(`${dir}/${f}`)).join(' ')}`, guest }] : []),
+    ...files.map(([name, text]) =>
+      fileCommand('configure', `${dir}/${name}`, text, 0o644, { guest, ...(name.startsWith('darlings') && { note: HARNESS_ONLY }) }),
+    ),
+  ];
+}
+
+/** Fails as a check when nixos-generate-config wrote a hardware config that misses the layout. */
+function inspect(c: ProcedureCommand, stdout: string, plan: Plan): void {
+  if (c.name !== READ_HARDWARE) return;
+  const problems = hardwareProblems(stdout, plan);
+  if (problems.length > 0) throw new CheckFailed(`nixos-generate-config wrote a hardware-configuration.nix that ${problems.join('; ')}`);
+}
+
+async function writeConfig(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void> {
+  await executeCommands(shell, plan, configureCommands(plan), inspect, signal);
 }
 
 /**
  * nixos-install from the binary cache (substituters as the installer has them), or, for
- * `offlineInstall`, from a closure built on the host and imported into /mnt's store.
+ * `offlineInstall`, from a closure built on the host and imported into /mnt's store
+ * (prepareInstall), whose path nixos-install reads from OFFLINE_SYSTEM.
  */
-async function install(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void> {
-  const options = { timeoutMs: plan.timeouts.installMs, ...sig(signal) };
+function installCommands(plan: Plan): ProcedureCommand[] {
   if (plan.nixosOwn?.kind === 'flake') {
     // The user's flake with the harness's module (own.ts); its inputs come as its lock says.
-    await shell.expectSuccess(`nixos-install --no-root-passwd --root ${ROOT} --flake ${shQuote(`${ROOT}${CONFIG_DIR}#${OWN_FLAKE_ATTR}`)}`, options);
-    return;
+    return [{ phase: 'install', name: 'install NixOS from your flake', command: `nixos-install --no-root-passwd --root ${ROOT} --flake ${shQuote(`${ROOT}${CONFIG_DIR}#${OWN_FLAKE_ATTR}`)}`, guest, long: true }];
   }
-  if (!plan.offlineInstall) {
-    await shell.expectSuccess(`nixos-install --no-root-passwd --root ${ROOT}`, options);
-    return;
-  }
+  if (!plan.offlineInstall) return [{ phase: 'install', name: 'install NixOS', command: `nixos-install --no-root-passwd --root ${ROOT}`, guest, long: true }];
+  return [{
+    phase: 'install', name: 'install NixOS (the system built on the host)', guest, long: true,
+    command: `nixos-install --no-root-passwd --no-channel-copy --root ${ROOT} --system "$(cat ${OFFLINE_SYSTEM})"`,
+    note: 'offline install: the harness built the system on the host and imported its closure into /mnt/nix/store first; with a binary cache a person runs nixos-install --no-root-passwd --root /mnt',
+  }];
+}
+
+async function prepareInstall(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void> {
+  if (!plan.offlineInstall) return;
   const system = await importHostClosure(shell, plan, signal);
-  await shell.expectSuccess(`nixos-install --no-root-passwd --no-channel-copy --root ${ROOT} --system ${shQuote(system)}`, options);
+  await shell.upload(OFFLINE_SYSTEM, system, 0o644);
+}
+
+async function install(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void> {
+  await prepareInstall(shell, plan, signal);
+  await executeCommands(shell, plan, installCommands(plan), undefined, signal);
 }
 
 /**
@@ -103,14 +130,18 @@ async function importHostClosure(shell: GuestShell, plan: Plan, signal?: AbortSi
  * The password travels on stdin to mkpasswd in the guest; only its hash is written, to the file
  * configuration.nix names in `hashedPasswordFile` (under /persist, 0600).
  */
-async function setPassword(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void> {
+function passwordCommands(plan: Plan): ProcedureCommand[] {
   const file = `${ROOT}${passwordFile(plan)}`;
   const dir = file.slice(0, file.lastIndexOf('/'));
-  await shell.expectSuccess(
-    `umask 077 && mkdir -p ${shQuote(dir)} && chmod 0700 ${shQuote(dir)} && ` +
-      `mkpasswd -m sha-512 -s > ${shQuote(`${file}.tmp`)} && mv ${shQuote(`${file}.tmp`)} ${shQuote(file)}`,
-    { stdin: `${plan.user.password}\n`, timeoutMs: plan.timeouts.commandMs, ...sig(signal) },
-  );
+  return [{
+    phase: 'install', name: `set the password of ${plan.user.name}`, guest, stdin: { secret: 'password' },
+    command: `umask 077 && mkdir -p ${shQuote(dir)} && chmod 0700 ${shQuote(dir)} && mkpasswd -m sha-512 -s > ${shQuote(`${file}.tmp`)} && mv ${shQuote(`${file}.tmp`)} ${shQuote(file)}`,
+    note: 'only the hash is written, to the file configuration.nix names in hashedPasswordFile',
+  }];
+}
+
+async function setPassword(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void> {
+  await executeCommands(shell, plan, passwordCommands(plan), undefined, signal);
 }
 
 function sig(signal?: AbortSignal): { signal?: AbortSignal } {
@@ -128,6 +159,11 @@ export const nixosDriver: GuestDriver = {
   configDir: CONFIG_DIR,
   buildImage,
   configFiles: (plan) => Object.fromEntries(Object.entries(nixosConfigFiles(plan)).map(([name, text]) => [`${CONFIG_DIR}/${name}`, text])),
+  configureCommands,
+  installCommands,
+  passwordCommands,
+  inspect,
+  prepareInstall,
   writeConfig,
   install,
   setPassword,

@@ -7,6 +7,8 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunResult } from '../results.ts';
 import type { Redactor } from '../../util/redact.ts';
+import { runbookFromRun } from '../../runbook/from-run.ts';
+import type { Runbook } from '../../runbook/model.ts';
 
 /** Screenshots up to this size are inlined as data: URIs, larger ones linked by relative path. */
 const INLINE_IMAGE_BYTES = 2 * 1024 * 1024;
@@ -38,6 +40,8 @@ export interface RunFolder {
   ssh?: TextArtifact;
   fsDiff?: string[];
   screenshots: Screenshot[];
+  /** The procedure the run followed, proved step by step from its ssh.log (none in older folders). */
+  procedure?: Runbook;
 }
 
 /** Loads a folder; throws if it has no results.json (then it is not a darlings output folder). */
@@ -81,6 +85,8 @@ export async function readRunFolder(dir: string, redactor?: Redactor): Promise<R
 
   const folder: RunFolder = { dir, result, files, serial, dmesg, screenshots };
   if (names.includes('ssh.log')) folder.ssh = toLines('ssh', 'ssh.log', 'SSH transcript', await text('ssh.log'));
+  const procedure = await runbookFromRun(dir, undefined, redactor ? (t) => redactor.redact(t) : undefined);
+  if (procedure) folder.procedure = procedure;
   if (names.includes('fs-diff.txt')) folder.fsDiff = splitLines(await text('fs-diff.txt')).filter((l) => l.trim() !== '');
   return folder;
 }

@@ -53,6 +53,7 @@ export function nav(f: RunFolder): string {
   const links: [string, string, boolean][] = [
     ['timeline', 'Timeline', true],
     ['checks', 'Checks', true],
+    ['procedure', 'Procedure', !!f.procedure],
     ['serial', 'Serial logs', f.serial.length > 0],
     ['screenshots', 'Screenshots', f.screenshots.length > 0],
     ['fs-diff', 'fs-diff', !!f.fsDiff],
