@@ -35,6 +35,8 @@ program
   .option('--workers <n>', 'runs at once', positiveNumber, 1)
   .option('--timeout-scale <x>', 'multiply every timeout (slow hosts)', positiveNumber, 1)
   .option('--nixpkgs <path>', 'nixpkgs for the nixos guest')
+  .addOption(new Option('--debug [when]', 'keep the guest running at a failure (on-failure, the default) or also after passing checks (always); prints how to reach it, Ctrl-C ends').choices(['on-failure', 'always']))
+  .option('--pause-before <phase>', 'keep the guest running right before this phase (e.g. checks); prints how to reach it, Ctrl-C ends')
   .action(async (files: string[], opts) => {
     process.exitCode = await runCommand(files, opts);
   });

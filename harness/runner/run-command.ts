@@ -14,6 +14,8 @@ import { requireHost, type Purpose } from '../host/requirements.ts';
 import { AbortedError, ScenarioError } from '../errors.ts';
 import { driverFor } from '../guests/drivers.ts';
 import { defaultCacheDir } from '../guests/image-cache.ts';
+import { createPause, parseDebugMode, type RunPause } from '../debug/pause.ts';
+import { installPhases } from '../procedure/install.ts';
 
 export interface RunCommandOptions extends SelectOptions {
   output?: string;
@@ -22,9 +24,16 @@ export interface RunCommandOptions extends SelectOptions {
   keepVm: boolean;
   workers: number;
   nixpkgs?: string;
+  debug?: string | boolean;
+  pauseBefore?: string;
 }
 
+/** The run's phases by name, for `--pause-before` (a typo must not silently never pause). */
+export const PHASE_NAMES = ['image', 'boot-installer', ...installPhases.map((p) => p.name), 'power-off-installer', 'checkpoint', 'first-boot', 'first-boot-state', 'power-cut', 'reboot', 'checks', 'power-off'];
+
 export async function runCommand(files: string[], o: RunCommandOptions): Promise<number> {
+  if (o.pauseBefore !== undefined && !PHASE_NAMES.includes(o.pauseBefore))
+    throw new ScenarioError(`Expected \`--pause-before\` to be one of ${PHASE_NAMES.join(', ')}, got \`${o.pauseBefore}\``);
   const plans = await loadPlans(files, o);
   if (!plans.length) throw new ScenarioError('No runs match (check --guest, --grep and --shard)');
   const purposes: Purpose[] = ['run'];
@@ -67,6 +76,10 @@ export async function runCommand(files: string[], o: RunCommandOptions): Promise
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  const debug = parseDebugMode(o.debug);
+  const pause: RunPause | undefined = debug !== 'off' || o.pauseBefore
+    ? { when: { debug, ...(o.pauseBefore && { beforePhase: o.pauseBefore }) }, pause: createPause({ emit, signal: controller.signal }) }
+    : undefined;
   const results: RunResult[] = new Array(plans.length);
   let next = 0;
   const worker = async () => {
@@ -85,6 +98,7 @@ export async function runCommand(files: string[], o: RunCommandOptions): Promise
         keepVm: o.keepVm,
         signal: controller.signal,
         nixpkgs: o.nixpkgs,
+        ...(pause && { pause }),
       });
     }
   };

@@ -34,6 +34,8 @@ import { ALL_CHECKS, POWER_CUT_CHECKS } from '../checks/index.ts';
 import { judgeChecks, runStatus, statusForError } from './judge.ts';
 import { Teardowns } from './teardowns.ts';
 import { AbortedError, InfraError } from '../errors.ts';
+import { pausesAtEnd, pausesBefore, pausesOnFailure, type RunPause } from '../debug/pause.ts';
+import { writeAccessFiles } from '../debug/access.ts';
 
 export interface RunOptions {
   plan: Plan;
@@ -48,6 +50,8 @@ export interface RunOptions {
   signal: AbortSignal;
   /** nixos: nixpkgs for the image build. */
   nixpkgs?: string;
+  /** `--debug` / `--pause-before`: when to keep the guest running for a person, and the hook that waits. */
+  pause?: RunPause;
 }
 
 /** Runs the plan; never throws for a failure of the run itself (that is in the result). */
@@ -124,6 +128,7 @@ class PlanRun {
         this.facts.currentBoot = this.boots.length;
         this.checks = await runChecks({ checks: plan.powerCut ? [...ALL_CHECKS, ...POWER_CUT_CHECKS] : ALL_CHECKS, plan: this.plan, shell: this.ssh!, facts: this.facts, out: this.out, emit, runId: this.runId, signal: this.o.signal, step: this.step });
       });
+      await this.pauseAfterChecks();
       await this.phase('power-off', () => this.powerOffTarget());
     } catch {
       // The failing phase is recorded; what remains is teardown and the result.
@@ -221,6 +226,7 @@ class PlanRun {
     this.currentPhase = name;
     this.o.emit({ type: 'phase-begin', runId: this.runId, phase: name, at });
     try {
+      if (pausesBefore(this.o.pause?.when, name)) await this.pauseHere(name, `before ${name}`);
       await fn();
       this.phases.push({ name, status: 'passed', durationMs: Date.now() - at, startMs: at - this.started });
       this.o.emit({ type: 'phase-end', runId: this.runId, phase: name, status: 'passed', durationMs: Date.now() - at, at: Date.now() });
@@ -233,8 +239,46 @@ class PlanRun {
       // grace period a CI runner gives before SIGKILL.
       if (!this.o.signal.aborted) await this.screenshot(name);
       this.o.emit({ type: 'phase-end', runId: this.runId, phase: name, status, durationMs: Date.now() - at, error: message, at: Date.now() });
+      if (pausesOnFailure(this.o.pause?.when) && !this.o.signal.aborted && !(error instanceof PauseEnded)) {
+        // The pause's own end (Ctrl-C) is not this phase's failure: the phase's error is what counts.
+        await this.pauseHere(name, `${name} ${status}: ${message.split('\n', 1)[0]}`).catch(() => undefined);
+      }
       throw error;
     }
+  }
+
+  /**
+   * Keeps the guest running for a person: the run's key and the pinned host key as files in the
+   * work folder, the console and QMP handed over (each takes one client), then the hook waits
+   * for Ctrl-C. Ends the run: what follows is teardown.
+   */
+  async pauseHere(phase: string, reason: string): Promise<void> {
+    const m = this.machine;
+    if (!this.o.pause || !m?.running) {
+      this.o.emit({ type: 'log', runId: this.runId, level: 'warn', message: `debug: no pause at ${phase} (${reason}): no machine is running`, at: Date.now() });
+      return;
+    }
+    // This boot's host key, if the guest announced it (each boot is a new QEMU, a new console).
+    const announced = [...m.serial.since(0).matchAll(new RegExp(HOSTKEY_LINE.source, 'g'))].at(-1)?.[1];
+    const files = await writeAccessFiles(this.workDir, { privateKey: this.key.privateKey, sshPort: m.spec.sshPort, hostKeyLine: announced, boot: this.boots.length });
+    m.serial.close();
+    m.qmp.close();
+    await this.o.pause.pause(
+      { runId: this.runId, phase, reason, machineExited: m.exited },
+      { sshPort: m.spec.sshPort, ...files, serialSocket: m.spec.serialSocket, qmpSocket: m.spec.qmpSocket, user: 'root' },
+    );
+    if (this.o.signal.aborted) throw new PauseEnded(String(this.o.signal.reason?.message ?? 'aborted'));
+    throw new PauseEnded('the guest powered off during the debug pause');
+  }
+
+  /** `--debug`: a check that failed unexpectedly is a failure to look at; `always` pauses anyway. */
+  async pauseAfterChecks(): Promise<void> {
+    const when = this.o.pause?.when;
+    // Ending the pause after the checks is no failure of the run: the checks' results stand, and
+    // an aborted signal stops the run before power-off.
+    const failed = judgeChecks(this.checks, this.o.plan.expectedFailures).filter((c) => c.ok === false).map((c) => c.id);
+    if (failed.length && pausesOnFailure(when)) await this.pauseHere('checks', `checks failed: ${failed.join(', ')}`).catch(() => undefined);
+    else if (pausesAtEnd(when)) await this.pauseHere('checks', 'after the checks').catch(() => undefined);
   }
 
   stepContext(): StepContext {
@@ -474,3 +518,6 @@ class PlanRun {
     return result;
   }
 }
+
+/** The person ended a debug pause (Ctrl-C, or the guest powered off): the run stops there. */
+class PauseEnded extends AbortedError {}
