@@ -9,7 +9,19 @@
  * await pause({ runId, phase: 'checks', reason: 'before checks' }, access); // until Ctrl-C
  */
 import type { Emit } from '../report/events.ts';
-import { accessLines, type GuestAccess } from './access.ts';
+import { accessLines, writeAccessFiles, type GuestAccess } from './access.ts';
+
+/** What the pause needs of a running machine (vm/machine.ts's Machine has it). */
+export interface PausableMachine {
+  readonly running: boolean;
+  readonly exited: Promise<unknown>;
+  readonly spec: { sshPort: number; serialSocket: string; qmpSocket: string };
+  readonly serial: { since(offset: number): string; close(): void };
+  readonly qmp: { close(): void };
+}
+
+/** The console line each boot announces its host key with (as channels/keys.ts's HOSTKEY_LINE). */
+const HOSTKEY = /darlings-hostkey: (ssh-[a-z0-9-]+ [A-Za-z0-9+/=]+)[^\S\n]*\r?\n/g;
 
 /** `on-failure`: at a failed phase or an unexpectedly failed check; `always`: also after the checks when all passed. */
 export type DebugMode = 'off' | 'on-failure' | 'always';
@@ -75,4 +87,40 @@ function untilAbortedOr(signal: AbortSignal, other?: Promise<unknown>): Promise<
     signal.addEventListener('abort', done, { once: true });
     void other?.then(done, done);
   });
+}
+
+export interface PauseMachineOptions {
+  pause?: RunPause;
+  emit: Emit;
+  signal: AbortSignal;
+  runId: string;
+  phase: string;
+  reason: string;
+  /** The run's 0700 work folder: the key and known_hosts go there, and go with it. */
+  workDir: string;
+  privateKey?: string;
+  boot: number;
+}
+
+/**
+ * Writes the access files, hands the console and QMP over (each takes one client at a time), and
+ * waits in the hook. Resolves with why the pause ended (`interrupted by SIGINT`, the guest powered
+ * off), or undefined when there was nothing to pause at (no machine running: a warning says so).
+ */
+export async function pauseMachine(m: PausableMachine | undefined, o: PauseMachineOptions): Promise<string | undefined> {
+  if (!o.pause || !m?.running || !o.privateKey) {
+    o.emit({ type: 'log', runId: o.runId, level: 'warn', message: `debug: no pause at ${o.phase} (${o.reason}): no machine is running`, at: Date.now() });
+    return undefined;
+  }
+  // This boot's host key, if the guest announced it: each boot is a new QEMU with a new console.
+  const announced = [...m.serial.since(0).matchAll(HOSTKEY)].at(-1)?.[1];
+  const files = await writeAccessFiles(o.workDir, { privateKey: o.privateKey, sshPort: m.spec.sshPort, hostKeyLine: announced, boot: o.boot });
+  m.serial.close();
+  m.qmp.close();
+  await o.pause.pause(
+    { runId: o.runId, phase: o.phase, reason: o.reason, machineExited: m.exited },
+    { sshPort: m.spec.sshPort, ...files, serialSocket: m.spec.serialSocket, qmpSocket: m.spec.qmpSocket, user: 'root' },
+  );
+  if (o.signal.aborted) return String((o.signal.reason as Error | undefined)?.message ?? 'aborted');
+  return 'the guest powered off during the debug pause';
 }

@@ -4,7 +4,7 @@
  * Every phase is timed and reported; a failing phase stops the run, its teardowns still run, and
  * the results are written whatever happened.
  */
-import { access, chmod, copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { access, chmod, copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CheckpointStage, Plan } from '../scenario/plan.ts';
@@ -34,8 +34,10 @@ import { ALL_CHECKS, POWER_CUT_CHECKS } from '../checks/index.ts';
 import { judgeChecks, runStatus, statusForError } from './judge.ts';
 import { Teardowns } from './teardowns.ts';
 import { AbortedError, InfraError } from '../errors.ts';
-import { pausesAtEnd, pausesBefore, pausesOnFailure, type RunPause } from '../debug/pause.ts';
-import { writeAccessFiles } from '../debug/access.ts';
+import { pauseMachine, pausesAtEnd, pausesBefore, pausesOnFailure, type RunPause } from '../debug/pause.ts';
+import { writeMeta } from '../cache/meta.ts';
+import { useCheckpoint, useImage } from '../cache/use.ts';
+import { KEPT_VM_FILE, keptVmText } from '../debug/kept-vm.ts';
 
 export interface RunOptions {
   plan: Plan;
@@ -176,7 +178,10 @@ class PlanRun {
       key,
       outputs: checkpointFiles(stage),
       signal: this.o.signal,
-      build: (out) => saveCheckpoint(this.disk, this.vars, out, facts),
+      build: async (out) => {
+        await saveCheckpoint(this.disk, this.vars, out, facts);
+        await writeMeta(out, { kind: 'checkpoint', scenario: shaping.name, stage, guest: shaping.guest, kernel: shaping.kernel.name });
+      },
     });
     this.o.emit({ type: 'log', runId: this.runId, level: 'info', message: `checkpoint ${key} ${built.cached ? 'exists' : 'saved'}`, at: Date.now() });
     return built.dir;
@@ -194,6 +199,7 @@ class PlanRun {
     this.plan = mergeOntoBase(this.o.plan, base);
     const key = checkpointKey(base, this.imageKey, from.checkpoint);
     const dir = join(this.o.cacheDir, 'checkpoints', key);
+    this.teardowns.add('release the checkpoint', await useCheckpoint(this.o.cacheDir, key));
     const have = await Promise.all(checkpointFiles(from.checkpoint).map((f) => access(join(dir, f)).then(() => true, () => false)));
     const label = `${from.scenario}@${from.checkpoint}`;
     if (!have.every(Boolean)) {
@@ -247,28 +253,10 @@ class PlanRun {
     }
   }
 
-  /**
-   * Keeps the guest running for a person: the run's key and the pinned host key as files in the
-   * work folder, the console and QMP handed over (each takes one client), then the hook waits
-   * for Ctrl-C. Ends the run: what follows is teardown.
-   */
+  /** Keeps the guest running for a person until Ctrl-C (harness/debug); ends the run with PauseEnded. */
   async pauseHere(phase: string, reason: string): Promise<void> {
-    const m = this.machine;
-    if (!this.o.pause || !m?.running) {
-      this.o.emit({ type: 'log', runId: this.runId, level: 'warn', message: `debug: no pause at ${phase} (${reason}): no machine is running`, at: Date.now() });
-      return;
-    }
-    // This boot's host key, if the guest announced it (each boot is a new QEMU, a new console).
-    const announced = [...m.serial.since(0).matchAll(new RegExp(HOSTKEY_LINE.source, 'g'))].at(-1)?.[1];
-    const files = await writeAccessFiles(this.workDir, { privateKey: this.key.privateKey, sshPort: m.spec.sshPort, hostKeyLine: announced, boot: this.boots.length });
-    m.serial.close();
-    m.qmp.close();
-    await this.o.pause.pause(
-      { runId: this.runId, phase, reason, machineExited: m.exited },
-      { sshPort: m.spec.sshPort, ...files, serialSocket: m.spec.serialSocket, qmpSocket: m.spec.qmpSocket, user: 'root' },
-    );
-    if (this.o.signal.aborted) throw new PauseEnded(String(this.o.signal.reason?.message ?? 'aborted'));
-    throw new PauseEnded('the guest powered off during the debug pause');
+    const paused = await pauseMachine(this.machine, { pause: this.o.pause, emit: this.o.emit, signal: this.o.signal, runId: this.runId, phase, reason, workDir: this.workDir, privateKey: this.key?.privateKey, boot: this.boots.length });
+    if (paused) throw new PauseEnded(paused);
   }
 
   /** `--debug`: a check that failed unexpectedly is a failure to look at; `always` pauses anyway. */
@@ -307,10 +295,17 @@ class PlanRun {
     });
     this.iso = image.iso;
     this.imageKey = image.key;
+    this.teardowns.add('release the image', await useImage(this.o.cacheDir, image, { scenario: plan.name, guest: plan.guest, kernel: plan.kernel.name }));
     this.workDir = await mkdtemp(join(tmpdir(), 'darlings-'));
     this.teardowns.add('remove the work folder', async () => {
       if (!this.o.keepVm) await rm(this.workDir, { recursive: true, force: true });
-      else this.o.emit({ type: 'log', runId: this.runId, level: 'info', message: `kept the VM files in ${this.workDir} (--keep-vm)`, at: Date.now() });
+      else {
+        // For `darlings shell <output-dir>`: where the disk is and which scenario unlocks it.
+        const kept = keptVmText({ workDir: this.workDir, disk: this.disk, vars: this.vars, scenarioFile: this.o.plan.file, guest: plan.guest, kernel: plan.kernel.name, profile: plan.profile.name });
+        await this.out.writeText(KEPT_VM_FILE, kept);
+        await writeFile(join(this.workDir, KEPT_VM_FILE), kept, { mode: 0o600 });
+        this.o.emit({ type: 'log', runId: this.runId, level: 'info', message: `kept the VM files in ${this.workDir} (--keep-vm; darlings shell ${this.o.info.outputDir})`, at: Date.now() });
+      }
     });
     this.key = generateClientKey(`darlings-${this.runId}`);
     this.disk = join(this.workDir, 'nvme0.qcow2');

@@ -1,0 +1,160 @@
+/**
+ * `darlings shell`, `darlings boot`, `darlings cache list|prune|keys`: wiring only. Registered on
+ * the CLI's program by one call, so cli.ts stays a list of commands.
+ */
+import { access, readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import type { CheckpointStage, Plan } from '../scenario/plan.ts';
+import { loadPlans } from '../runner/load-plans.ts';
+import { basePlanOf, checkpointKey, CHECKPOINT_DISK, CHECKPOINT_VARS } from '../runner/checkpoint.ts';
+import { driverFor } from '../guests/drivers.ts';
+import { defaultCacheDir } from '../guests/image-cache.ts';
+import { REPO_ROOT } from '../guests/images.ts';
+import { chooseAccel, type AccelChoice } from '../vm/accel.ts';
+import { findOvmf } from '../vm/firmware.ts';
+import { requireHost } from '../host/requirements.ts';
+import { AbortedError, InfraError, ScenarioError } from '../errors.ts';
+import { readKeptVm } from '../debug/kept-vm.ts';
+import { entryOf, useCheckpoint } from '../cache/use.ts';
+import { cacheListCommand, cachePruneCommand } from '../cache/commands.ts';
+import { shellSession } from './session.ts';
+
+interface SessionOpts { console: 'ssh' | 'serial'; accel: AccelChoice }
+
+/** Ctrl-C while booting stops the VM; inside the ssh session the terminal is raw, so it goes to the guest. */
+function interruptible(): { signal: AbortSignal; done(): void } {
+  const c = new AbortController();
+  const on = () => c.abort(new AbortedError('interrupted by SIGINT'));
+  process.on('SIGINT', on);
+  process.on('SIGTERM', on);
+  return { signal: c.signal, done: () => { process.off('SIGINT', on); process.off('SIGTERM', on); } };
+}
+
+async function session(plan: Plan, baseDisk: string, baseVars: string, o: SessionOpts, hold?: () => Promise<() => Promise<void>>): Promise<number> {
+  await requireHost(['run']);
+  const accel = await chooseAccel(o.accel);
+  const ovmf = await findOvmf({ code: process.env.DARLINGS_OVMF_CODE, vars: process.env.DARLINGS_OVMF_VARS });
+  const release = hold ? await hold() : async () => {};
+  const { signal, done } = interruptible();
+  try {
+    return await shellSession({ plan, driver: await driverFor(plan.guest), baseDisk, baseVars, accel, ovmf, console: o.console, say: (l) => process.stderr.write(`${l}\n`), signal });
+  } finally {
+    done();
+    await release();
+  }
+}
+
+export async function shellCommand(dir: string, o: SessionOpts): Promise<number> {
+  const kept = await readKeptVm(resolve(dir));
+  for (const f of [kept.disk, kept.vars]) await access(f).catch(() => { throw new ScenarioError(`The kept VM file ${f} is gone (the work folder was removed?)`); });
+  const [plan] = await loadPlans([kept.scenarioFile], { guest: kept.guest, kernel: kept.kernel, profile: kept.profile });
+  if (!plan) throw new ScenarioError(`${kept.scenarioFile} has no run for ${kept.guest}/${kept.kernel}`);
+  // A `from:` run's disk holds the base's install, so the base's passphrase opens it.
+  return session(plan.from ? { ...plan, luks: (await basePlanOf(plan)).luks, user: (await basePlanOf(plan)).user } : plan, kept.disk, kept.vars, o);
+}
+
+/** `blog-xps13@installed` or `scenarios/blog-xps13.yaml@first-boot` → the file and the stage. */
+export function parseBootTarget(target: string, cwd = process.cwd()): { file: string; stage: CheckpointStage } {
+  const m = /^(.+)@(installed|first-boot)$/.exec(target);
+  if (!m) throw new ScenarioError(`Expected <scenario>@installed or <scenario>@first-boot, got \`${target}\``);
+  const name = m[1]!;
+  const file = name.endsWith('.yaml') || name.includes('/') ? resolve(cwd, name) : join(REPO_ROOT, 'scenarios', `${name}.yaml`);
+  return { file, stage: m[2] as CheckpointStage };
+}
+
+export async function bootCommand(target: string, o: SessionOpts & { guest?: string; kernel?: string; nixpkgs?: string }): Promise<number> {
+  const { file, stage } = parseBootTarget(target);
+  const [plan] = await loadPlans([file], { guest: o.guest ?? 'debian', ...(o.kernel && { kernel: o.kernel }) });
+  if (!plan) throw new ScenarioError(`${file} has no run for ${o.guest ?? 'debian'}`);
+  if (plan.from) throw new ScenarioError(`${plan.name} starts from ${plan.from.scenario}@${plan.from.checkpoint}; boot that checkpoint instead`);
+  const cacheDir = defaultCacheDir();
+  const image = await (await driverFor(plan.guest)).buildImage({ cacheDir, kernel: plan.kernel.name, nixpkgs: o.nixpkgs ?? plan.nixpkgs });
+  const key = checkpointKey(plan, image.key, stage);
+  const dir = join(cacheDir, 'checkpoints', key);
+  const have = await access(join(dir, CHECKPOINT_DISK)).then(() => true, () => false);
+  if (!have) throw new InfraError(`No checkpoint ${key} in ${cacheDir}: \`darlings run ${file} --guest ${plan.guest}\` saves it`);
+  return session(plan, join(dir, CHECKPOINT_DISK), join(dir, CHECKPOINT_VARS), o, () => useCheckpoint(cacheDir, key));
+}
+
+/** The cache folders (relative to the cache) a run of these scenarios reads or saves: a CI cache key and path list. */
+export async function cacheKeys(plans: Plan[], cacheDir: string, nixpkgs?: string): Promise<string[]> {
+  const out = new Set<string>();
+  for (const plan of plans) {
+    const image = await (await driverFor(plan.guest)).buildImage({ cacheDir, kernel: plan.kernel.name, nixpkgs: nixpkgs ?? plan.nixpkgs });
+    const entry = entryOf(cacheDir, image.iso) ?? (await entryByManifest(cacheDir, plan.guest, image.key));
+    if (entry) out.add(`${entry.folder}/${entry.key}`);
+    const base = plan.from ? await basePlanOf(plan) : plan;
+    out.add(`checkpoints/${checkpointKey(base, image.key, 'installed')}`);
+    const firstBoot = plan.from ? plan.from.checkpoint === 'first-boot' : !plan.powerCut;
+    if (firstBoot) out.add(`checkpoints/${checkpointKey(base, image.key, 'first-boot')}`);
+  }
+  return [...out].sort();
+}
+
+/** nixos keeps its ISO in the store: its entry is the folder whose manifest names the key. */
+async function entryByManifest(cacheDir: string, folder: string, key: string): Promise<{ folder: string; key: string } | undefined> {
+  for (const name of await readdir(join(cacheDir, folder)).catch(() => [] as string[])) {
+    const m = await readFile(join(cacheDir, folder, name, 'manifest.json'), 'utf8').then((t) => JSON.parse(t) as { key?: string }).catch(() => undefined);
+    if (m?.key === key) return { folder, key: name };
+  }
+  return undefined;
+}
+
+export function registerShellCommands(program: Command, positive: (v: string) => number): void {
+  const consoleOpt = () => new Option('--console <kind>', 'the session: ssh (root, pinned host key) or serial').choices(['ssh', 'serial']).default('ssh');
+  const accelOpt = () => new Option('--accel <accel>', 'accelerator').choices(['auto', 'kvm', 'tcg']).default('auto');
+  program
+    .command('shell')
+    .description('boot a disk kept with --keep-vm on a fresh overlay, unlock it, and open a shell in it')
+    .argument('<output-dir>', 'output folder of a run made with --keep-vm')
+    .addOption(consoleOpt())
+    .addOption(accelOpt())
+    .action(async (dir: string, opts: SessionOpts) => {
+      process.exitCode = await shellCommand(dir, opts);
+    });
+  program
+    .command('boot')
+    .description('boot a cached checkpoint on a fresh overlay, unlock it, and open a shell in it')
+    .argument('<scenario@checkpoint>', 'e.g. blog-xps13@first-boot or scenarios/blog-xps13.yaml@installed')
+    .addOption(new Option('--guest <guest>', 'guest').choices(['debian', 'nixos']))
+    .option('--kernel <name>', 'kernel of the scenario\'s matrix')
+    .option('--nixpkgs <path>', 'nixpkgs for the nixos guest')
+    .addOption(consoleOpt())
+    .addOption(accelOpt())
+    .action(async (target: string, opts: SessionOpts & { guest?: string; kernel?: string; nixpkgs?: string }) => {
+      process.exitCode = await bootCommand(target, opts);
+    });
+  const cache = program.command('cache').description('images and checkpoints in the cache');
+  cache
+    .command('list')
+    .description('entries with their keys, sizes, ages, what made them, what uses them')
+    .option('--json', 'machine-readable', false)
+    .action(async (opts: { json: boolean }) => {
+      process.exitCode = await cacheListCommand(defaultCacheDir(), { json: opts.json, write: (l) => console.log(l) });
+    });
+  cache
+    .command('prune')
+    .description('remove old entries; never one in use')
+    .option('--older-than <age>', 'entries older than this (e.g. 7d, 12h)')
+    .option('--keep <n>', 'keep the n newest of each image guest and checkpoint scenario@stage', (v) => (v === '0' ? 0 : positive(v)))
+    .option('--dry-run', 'print the plan, remove nothing', false)
+    .action(async (opts: { olderThan?: string; keep?: number; dryRun: boolean }) => {
+      process.exitCode = await cachePruneCommand(defaultCacheDir(), { ...opts, write: (l) => console.log(l) });
+    });
+  cache
+    .command('keys')
+    .description('the cache folders a run of these scenarios uses (builds or reuses the image), one a line: a CI cache key and path list')
+    .argument('[scenario...]', 'scenario YAML files')
+    .addOption(new Option('--guest <guest>', 'only this guest').choices(['debian', 'nixos']))
+    .option('--nixpkgs <path>', 'nixpkgs for the nixos guest')
+    .option('--json', 'machine-readable', false)
+    .action(async (files: string[], opts: { guest?: string; nixpkgs?: string; json: boolean }) => {
+      const cacheDir = defaultCacheDir();
+      const { defaultScenarioFiles } = await import('../runner/load-plans.ts');
+      const plans = await loadPlans(files.length ? files : await defaultScenarioFiles(), opts);
+      const keys = await cacheKeys(plans, cacheDir, opts.nixpkgs);
+      console.log(opts.json ? JSON.stringify({ cacheDir, entries: keys }, null, 2) : keys.join('\n'));
+      process.exitCode = 0;
+    });
+}
