@@ -7,7 +7,7 @@ import { exitCodeFor, HarnessError } from './errors.ts';
 import { doctor } from './host/doctor.ts';
 import { runCommand } from './runner/run-command.ts';
 import { listCommand, buildImageCommand, evalCommand, showReportCommand } from './runner/commands.ts';
-import { registerShellCommands } from './shell/commands.ts';
+import { registerShellCommands } from './shell/register.ts';
 
 const program = new Command('darlings')
   .description('Test that an encrypted btrfs root with opt-in state installs, unlocks, rolls back and keeps what it should, in real VMs.')

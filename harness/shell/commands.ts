@@ -1,10 +1,9 @@
 /**
- * `darlings shell`, `darlings boot`, `darlings cache list|prune|keys`: wiring only. Registered on
- * the CLI's program by one call, so cli.ts stays a list of commands.
+ * `darlings shell`, `darlings boot`, `darlings cache keys`: the handlers (register.ts puts them on
+ * the CLI).
  */
 import { access, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Option, type Command } from 'commander';
 import type { CheckpointStage, Plan } from '../scenario/plan.ts';
 import { loadPlans } from '../runner/load-plans.ts';
 import { basePlanOf, checkpointKey, CHECKPOINT_DISK, CHECKPOINT_VARS } from '../runner/checkpoint.ts';
@@ -17,10 +16,9 @@ import { requireHost } from '../host/requirements.ts';
 import { AbortedError, InfraError, ScenarioError } from '../errors.ts';
 import { readKeptVm } from '../debug/kept-vm.ts';
 import { entryOf, useCheckpoint } from '../cache/use.ts';
-import { cacheListCommand, cachePruneCommand } from '../cache/commands.ts';
 import { shellSession } from './session.ts';
 
-interface SessionOpts { console: 'ssh' | 'serial'; accel: AccelChoice }
+export interface SessionOpts { console: 'ssh' | 'serial'; accel: AccelChoice }
 
 /** Ctrl-C while booting stops the VM; inside the ssh session the terminal is raw, so it goes to the guest. */
 function interruptible(): { signal: AbortSignal; done(): void } {
@@ -101,60 +99,11 @@ async function entryByManifest(cacheDir: string, folder: string, key: string): P
   return undefined;
 }
 
-export function registerShellCommands(program: Command, positive: (v: string) => number): void {
-  const consoleOpt = () => new Option('--console <kind>', 'the session: ssh (root, pinned host key) or serial').choices(['ssh', 'serial']).default('ssh');
-  const accelOpt = () => new Option('--accel <accel>', 'accelerator').choices(['auto', 'kvm', 'tcg']).default('auto');
-  program
-    .command('shell')
-    .description('boot a disk kept with --keep-vm on a fresh overlay, unlock it, and open a shell in it')
-    .argument('<output-dir>', 'output folder of a run made with --keep-vm')
-    .addOption(consoleOpt())
-    .addOption(accelOpt())
-    .action(async (dir: string, opts: SessionOpts) => {
-      process.exitCode = await shellCommand(dir, opts);
-    });
-  program
-    .command('boot')
-    .description('boot a cached checkpoint on a fresh overlay, unlock it, and open a shell in it')
-    .argument('<scenario@checkpoint>', 'e.g. blog-xps13@first-boot or scenarios/blog-xps13.yaml@installed')
-    .addOption(new Option('--guest <guest>', 'guest').choices(['debian', 'nixos']))
-    .option('--kernel <name>', 'kernel of the scenario\'s matrix')
-    .option('--nixpkgs <path>', 'nixpkgs for the nixos guest')
-    .addOption(consoleOpt())
-    .addOption(accelOpt())
-    .action(async (target: string, opts: SessionOpts & { guest?: string; kernel?: string; nixpkgs?: string }) => {
-      process.exitCode = await bootCommand(target, opts);
-    });
-  const cache = program.command('cache').description('images and checkpoints in the cache');
-  cache
-    .command('list')
-    .description('entries with their keys, sizes, ages, what made them, what uses them')
-    .option('--json', 'machine-readable', false)
-    .action(async (opts: { json: boolean }) => {
-      process.exitCode = await cacheListCommand(defaultCacheDir(), { json: opts.json, write: (l) => console.log(l) });
-    });
-  cache
-    .command('prune')
-    .description('remove old entries; never one in use')
-    .option('--older-than <age>', 'entries older than this (e.g. 7d, 12h)')
-    .option('--keep <n>', 'keep the n newest of each image guest and checkpoint scenario@stage', (v) => (v === '0' ? 0 : positive(v)))
-    .option('--dry-run', 'print the plan, remove nothing', false)
-    .action(async (opts: { olderThan?: string; keep?: number; dryRun: boolean }) => {
-      process.exitCode = await cachePruneCommand(defaultCacheDir(), { ...opts, write: (l) => console.log(l) });
-    });
-  cache
-    .command('keys')
-    .description('the cache folders a run of these scenarios uses (builds or reuses the image), one a line: a CI cache key and path list')
-    .argument('[scenario...]', 'scenario YAML files')
-    .addOption(new Option('--guest <guest>', 'only this guest').choices(['debian', 'nixos']))
-    .option('--nixpkgs <path>', 'nixpkgs for the nixos guest')
-    .option('--json', 'machine-readable', false)
-    .action(async (files: string[], opts: { guest?: string; nixpkgs?: string; json: boolean }) => {
-      const cacheDir = defaultCacheDir();
-      const { defaultScenarioFiles } = await import('../runner/load-plans.ts');
-      const plans = await loadPlans(files.length ? files : await defaultScenarioFiles(), opts);
-      const keys = await cacheKeys(plans, cacheDir, opts.nixpkgs);
-      console.log(opts.json ? JSON.stringify({ cacheDir, entries: keys }, null, 2) : keys.join('\n'));
-      process.exitCode = 0;
-    });
+export async function cacheKeysCommand(files: string[], o: { guest?: string; nixpkgs?: string; json: boolean }): Promise<number> {
+  const cacheDir = defaultCacheDir();
+  const { defaultScenarioFiles } = await import('../runner/load-plans.ts');
+  const plans = await loadPlans(files.length ? files : await defaultScenarioFiles(), o);
+  const keys = await cacheKeys(plans, cacheDir, o.nixpkgs);
+  console.log(o.json ? JSON.stringify({ cacheDir, entries: keys }, null, 2) : keys.join('\n'));
+  return 0;
 }
