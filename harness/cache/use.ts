@@ -15,7 +15,7 @@ export function entryOf(cacheDir: string, file: string): EntryRef | undefined {
  * Holds the image's entry for the run; when this run built it (`facts.cached` is `no`), says so in
  * its meta file. Returns the release for the run's teardown.
  */
-export async function useImage(cacheDir: string, image: { iso: string; facts: Record<string, string | number> }, made: Omit<EntryMeta, 'kind' | 'createdAt'>): Promise<() => Promise<void>> {
+export async function holdImage(cacheDir: string, image: { iso: string; facts: Record<string, string | number> }, made: Omit<EntryMeta, 'kind' | 'createdAt'>): Promise<() => Promise<void>> {
   const entry = entryOf(cacheDir, image.iso);
   if (!entry) return async () => {};
   const lock = await holdEntries(cacheDir, [entry]);
@@ -25,7 +25,7 @@ export async function useImage(cacheDir: string, image: { iso: string; facts: Re
 }
 
 /** Holds a checkpoint the run boots overlays on (taken before looking whether it exists). */
-export async function useCheckpoint(cacheDir: string, key: string): Promise<() => Promise<void>> {
+export async function holdCheckpoint(cacheDir: string, key: string): Promise<() => Promise<void>> {
   const lock = await holdEntries(cacheDir, [{ folder: 'checkpoints', key }]);
   return () => lock.release();
 }

@@ -15,7 +15,7 @@ import { AbortedError, ScenarioError } from '../errors.ts';
 import { driverFor } from '../guests/drivers.ts';
 import { defaultCacheDir } from '../guests/image-cache.ts';
 import { createPause, parseDebugMode, type RunPause } from '../debug/pause.ts';
-import { installPhases } from '../procedure/install.ts';
+import { PHASE_NAMES } from './phase-names.ts';
 
 export interface RunCommandOptions extends SelectOptions {
   output?: string;
@@ -28,11 +28,9 @@ export interface RunCommandOptions extends SelectOptions {
   pauseBefore?: string;
 }
 
-/** The run's phases by name, for `--pause-before` (a typo must not silently never pause). */
-export const PHASE_NAMES = ['image', 'boot-installer', ...installPhases.map((p) => p.name), 'power-off-installer', 'checkpoint', 'first-boot', 'first-boot-state', 'power-cut', 'reboot', 'checks', 'power-off'];
-
 export async function runCommand(files: string[], o: RunCommandOptions): Promise<number> {
-  if (o.pauseBefore !== undefined && !PHASE_NAMES.includes(o.pauseBefore))
+  // A typo must not silently never pause.
+  if (o.pauseBefore !== undefined && !(PHASE_NAMES as readonly string[]).includes(o.pauseBefore))
     throw new ScenarioError(`Expected \`--pause-before\` to be one of ${PHASE_NAMES.join(', ')}, got \`${o.pauseBefore}\``);
   const plans = await loadPlans(files, o);
   if (!plans.length) throw new ScenarioError('No runs match (check --guest, --grep and --shard)');

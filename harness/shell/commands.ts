@@ -6,7 +6,8 @@ import { access, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { CheckpointStage, Plan } from '../scenario/plan.ts';
 import { loadPlans } from '../runner/load-plans.ts';
-import { basePlanOf, checkpointKey, CHECKPOINT_DISK, CHECKPOINT_VARS } from '../runner/checkpoint.ts';
+import { checkpointKey, CHECKPOINT_DISK, CHECKPOINT_VARS, installCommands } from '../runner/checkpoint.ts';
+import type { GuestDriver } from '../guests/guest.ts';
 import { driverFor } from '../guests/drivers.ts';
 import { defaultCacheDir } from '../guests/image-cache.ts';
 import { REPO_ROOT } from '../guests/images.ts';
@@ -15,7 +16,7 @@ import { findOvmf } from '../vm/firmware.ts';
 import { requireHost } from '../host/requirements.ts';
 import { AbortedError, InfraError, ScenarioError } from '../errors.ts';
 import { readKeptVm } from '../debug/kept-vm.ts';
-import { entryOf, useCheckpoint } from '../cache/use.ts';
+import { entryOf, holdCheckpoint } from '../cache/use.ts';
 import { shellSession } from './session.ts';
 
 export interface SessionOpts { console: 'ssh' | 'serial'; accel: AccelChoice }
@@ -48,8 +49,8 @@ export async function shellCommand(dir: string, o: SessionOpts): Promise<number>
   for (const f of [kept.disk, kept.vars]) await access(f).catch(() => { throw new ScenarioError(`The kept VM file ${f} is gone (the work folder was removed?)`); });
   const [plan] = await loadPlans([kept.scenarioFile], { guest: kept.guest, kernel: kept.kernel, profile: kept.profile });
   if (!plan) throw new ScenarioError(`${kept.scenarioFile} has no run for ${kept.guest}/${kept.kernel}`);
-  // A `from:` run's disk holds the base's install, so the base's passphrase opens it.
-  return session(plan.from ? { ...plan, luks: (await basePlanOf(plan)).luks, user: (await basePlanOf(plan)).user } : plan, kept.disk, kept.vars, o);
+  // A `from:` plan is merged onto its base at load: its passphrase is the base's, which opens the disk.
+  return session(plan, kept.disk, kept.vars, o);
 }
 
 /** `blog-xps13@installed` or `scenarios/blog-xps13.yaml@first-boot` → the file and the stage. */
@@ -67,25 +68,32 @@ export async function bootCommand(target: string, o: SessionOpts & { guest?: str
   if (!plan) throw new ScenarioError(`${file} has no run for ${o.guest ?? 'debian'}`);
   if (plan.from) throw new ScenarioError(`${plan.name} starts from ${plan.from.scenario}@${plan.from.checkpoint}; boot that checkpoint instead`);
   const cacheDir = defaultCacheDir();
-  const image = await (await driverFor(plan.guest)).buildImage({ cacheDir, kernel: plan.kernel.name, nixpkgs: o.nixpkgs ?? plan.nixpkgs });
-  const key = checkpointKey(plan, image.key, stage);
+  const driver = await driverFor(plan.guest);
+  const image = await driver.buildImage({ cacheDir, kernel: plan.kernel.name, nixpkgs: o.nixpkgs ?? plan.nixpkgs });
+  const key = keyOf(plan, driver, image.key, stage);
   const dir = join(cacheDir, 'checkpoints', key);
   const have = await access(join(dir, CHECKPOINT_DISK)).then(() => true, () => false);
   if (!have) throw new InfraError(`No checkpoint ${key} in ${cacheDir}: \`darlings run ${file} --guest ${plan.guest}\` saves it`);
-  return session(plan, join(dir, CHECKPOINT_DISK), join(dir, CHECKPOINT_VARS), o, () => useCheckpoint(cacheDir, key));
+  return session(plan, join(dir, CHECKPOINT_DISK), join(dir, CHECKPOINT_VARS), o, () => holdCheckpoint(cacheDir, key));
+}
+
+/** The checkpoint key as a run computes it (runner/checkpoint-phases.ts). */
+function keyOf(plan: Plan, driver: GuestDriver, imageKey: string, stage: CheckpointStage): string {
+  return checkpointKey(plan, imageKey, stage, { configFiles: driver.configFiles(plan), commands: installCommands(plan) });
 }
 
 /** The cache folders (relative to the cache) a run of these scenarios reads or saves: a CI cache key and path list. */
 export async function cacheKeys(plans: Plan[], cacheDir: string, nixpkgs?: string): Promise<string[]> {
   const out = new Set<string>();
   for (const plan of plans) {
-    const image = await (await driverFor(plan.guest)).buildImage({ cacheDir, kernel: plan.kernel.name, nixpkgs: nixpkgs ?? plan.nixpkgs });
+    const driver = await driverFor(plan.guest);
+    const image = await driver.buildImage({ cacheDir, kernel: plan.kernel.name, nixpkgs: nixpkgs ?? plan.nixpkgs });
     const entry = entryOf(cacheDir, image.iso) ?? (await entryByManifest(cacheDir, plan.guest, image.key));
     if (entry) out.add(`${entry.folder}/${entry.key}`);
-    const base = plan.from ? await basePlanOf(plan) : plan;
-    out.add(`checkpoints/${checkpointKey(base, image.key, 'installed')}`);
+    const base = plan.from ? plan.from.base : plan;
+    out.add(`checkpoints/${keyOf(base, driver, image.key, 'installed')}`);
     const firstBoot = plan.from ? plan.from.checkpoint === 'first-boot' : !plan.powerCut;
-    if (firstBoot) out.add(`checkpoints/${checkpointKey(base, image.key, 'first-boot')}`);
+    if (firstBoot) out.add(`checkpoints/${keyOf(base, driver, image.key, 'first-boot')}`);
   }
   return [...out].sort();
 }

@@ -5,21 +5,20 @@
  * the person's interactive session: the system `ssh` with the pinned host key, or the serial
  * console. Everything is torn down when the session ends.
  */
-import { chmod, copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { chmod, copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import type { Plan } from '../scenario/plan.ts';
 import type { GuestDriver } from '../guests/guest.ts';
-import { Machine } from '../vm/machine.ts';
 import { createOverlay } from '../vm/disk.ts';
-import { freePort } from '../vm/ports.ts';
 import type { Accel } from '../vm/accel.ts';
 import type { OvmfPair } from '../vm/firmware.ts';
 import { generateClientKey } from '../channels/keys.ts';
 import { unlockAndLogIn } from '../procedure/unlock.ts';
-import { machineSpec } from '../runner/machine-spec.ts';
+import { Guest, type ArtifactSink } from '../session/guest.ts';
 import { Redactor } from '../util/redact.ts';
 import { formatMs } from '../util/poll.ts';
 import { accessLines, sshArgs, writeAccessFiles, type GuestAccess } from '../debug/access.ts';
@@ -41,7 +40,7 @@ export interface ShellOptions {
 /** Boots, unlocks, hands over, tears down; resolves with the session's exit code. */
 export async function shellSession(o: ShellOptions): Promise<number> {
   const workDir = await mkdtemp(join(tmpdir(), 'darlings-shell-'));
-  let machine: Machine | undefined;
+  let guest: Guest | undefined;
   try {
     const disk = join(workDir, 'nvme0.qcow2');
     await createOverlay(disk, o.baseDisk, o.signal);
@@ -49,7 +48,7 @@ export async function shellSession(o: ShellOptions): Promise<number> {
     await copyFile(o.baseVars, vars);
     await chmod(vars, 0o600);
     const key = generateClientKey('darlings-shell');
-    const spec = machineSpec({ plan: o.plan, accel: o.accel.accel, ovmfCode: o.ovmf.code, ovmfVars: vars, disk, sshPort: await freePort(), workDir, publicKey: key.publicKey, boot: 1 });
+    guest = new Guest({ plan: o.plan, accel: o.accel.accel, ovmfCode: o.ovmf.code, vars, disk, iso: '', workDir, key, artifacts: sinkIn(workDir), redactor: new Redactor(o.plan.secrets), signal: o.signal, startedAt: Date.now() });
     const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
       const at = Date.now();
       const v = await fn();
@@ -57,7 +56,8 @@ export async function shellSession(o: ShellOptions): Promise<number> {
       return v;
     };
     o.say(`booting ${o.plan.name}/${o.plan.guest} on an overlay of ${o.baseDisk}`);
-    machine = await Machine.start(spec, { redactor: new Redactor(o.plan.secrets), signal: o.signal });
+    const machine = await guest.boot('shell', { installer: false });
+    const spec = machine.spec;
     // Only the right passphrase: this is for looking around, not for testing refusals.
     const plan = { ...o.plan, luks: { ...o.plan.luks, wrongPassphrases: [] } };
     const r = await unlockAndLogIn(machine.serial, plan, o.driver, step, o.signal);
@@ -74,10 +74,22 @@ export async function shellSession(o: ShellOptions): Promise<number> {
     o.say('serial console (Ctrl-] ends it and stops the VM); press Enter for a prompt');
     return await serialBridge(spec.serialSocket, o.signal);
   } finally {
-    await machine?.stop();
+    await guest?.close();
     await rm(workDir, { recursive: true, force: true });
     o.say('stopped the VM and removed its overlay');
   }
+}
+
+/** The guest's serial log and QEMU command line go into the work folder, removed with it. */
+function sinkIn(dir: string): ArtifactSink {
+  return {
+    createWriteStream: (name) => createWriteStream(join(dir, name), { mode: 0o600 }),
+    writeText: async (name, text) => {
+      await writeFile(join(dir, name), text, { mode: 0o600 });
+      return join(dir, name);
+    },
+    resolve: (name) => join(dir, name),
+  };
 }
 
 /** The terminal on the serial socket, raw, until Ctrl-] (0x1d), the socket closing, or abort. */
