@@ -47,5 +47,6 @@ export async function pauseAtFailure(run: RunContext): Promise<void> {
   const failed = run.seq.failed;
   if (!failed || !pausesOnFailure(run.o.pause?.when) || run.o.signal.aborted || failed.error instanceof PauseEnded) return;
   const message = run.o.redactor.redact(failed.error instanceof Error ? failed.error.message : String(failed.error));
-  await pause(run, failed.phase, `${failed.phase} failed: ${message.split('\n', 1)[0]}`);
+  // The run's own failure is what the result reports; a pause that cannot be set up only warns.
+  await pause(run, failed.phase, `${failed.phase} failed: ${message.split('\n', 1)[0]}`).catch((e: unknown) => run.log(`debug: could not pause: ${e instanceof Error ? e.message : String(e)}`, 'warn'));
 }
