@@ -20,7 +20,7 @@ import { generateClientKey } from '../channels/keys.ts';
 import { unlockAndLogIn } from '../procedure/unlock.ts';
 import { Guest, type ArtifactSink } from '../session/guest.ts';
 import { Redactor } from '../util/redact.ts';
-import { formatMs } from '../util/poll.ts';
+import { formatDuration } from '../util/duration.ts';
 import { accessLines, sshArgs, writeAccessFiles, type GuestAccess } from '../debug/access.ts';
 
 export interface ShellOptions {
@@ -52,7 +52,7 @@ export async function shellSession(o: ShellOptions): Promise<number> {
     const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
       const at = Date.now();
       const v = await fn();
-      o.say(`  ${name} … ${formatMs(Date.now() - at)}`);
+      o.say(`  ${name} … ${formatDuration(Date.now() - at)}`);
       return v;
     };
     o.say(`booting ${o.plan.name}/${o.plan.guest} on an overlay of ${o.baseDisk}`);
