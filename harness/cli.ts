@@ -8,6 +8,7 @@ import { exitCodeFor, HarnessError } from './errors.ts';
 
 const commands = () => import('./cli/commands.ts');
 import { registerRunbookCommand } from './cli/runbook.ts';
+import { registerShellCommands } from './shell/register.ts';
 
 const program = new Command('darlings')
   .description('Test that an encrypted btrfs root with opt-in state installs, unlocks, rolls back and keeps what it should, in real VMs.')
@@ -36,6 +37,8 @@ program
   .option('--workers <n>', 'runs at once', positiveNumber, 1)
   .option('--timeout-scale <x>', 'multiply every timeout (slow hosts)', positiveNumber, 1)
   .option('--nixpkgs <path>', 'nixpkgs for the nixos guest')
+  .addOption(new Option('--debug [when]', 'keep the guest running at a failure (on-failure, the default) or also after passing checks (always); prints how to reach it, Ctrl-C ends').choices(['on-failure', 'always']))
+  .option('--pause-before <phase>', 'keep the guest running right before this phase (e.g. checks); prints how to reach it, Ctrl-C ends')
   .action(async (files: string[], opts) => {
     process.exitCode = await (await import('./cli/run.ts')).runCommand(files, opts);
   });
@@ -97,6 +100,7 @@ program
   });
 
 registerRunbookCommand(program);
+registerShellCommands(program, positiveNumber);
 
 try {
   await program.parseAsync(process.argv);

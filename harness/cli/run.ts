@@ -6,7 +6,8 @@
 import { loadPlans, type SelectOptions } from '../runner/load-plans.ts';
 import { defaultCacheDir } from '../guests/image-cache.ts';
 import type { AccelChoice } from '../vm/accel.ts';
-import { AbortedError } from '../errors.ts';
+import { AbortedError, ScenarioError } from '../errors.ts';
+import { PHASE_NAMES } from '../runner/phase-names.ts';
 
 export interface RunCommandOptions extends SelectOptions {
   output?: string;
@@ -15,12 +16,27 @@ export interface RunCommandOptions extends SelectOptions {
   keepVm: boolean;
   workers: number;
   nixpkgs?: string;
+  debug?: string | boolean;
+  pauseBefore?: string;
 }
 
 export async function runCommand(files: string[], o: RunCommandOptions): Promise<number> {
+  // A typo must not silently never pause.
+  if (o.pauseBefore !== undefined && !(PHASE_NAMES as readonly string[]).includes(o.pauseBefore))
+    throw new ScenarioError(`Expected \`--pause-before\` to be one of ${PHASE_NAMES.join(', ')}, got \`${o.pauseBefore}\``);
   const plans = await loadPlans(files, o);
   // The runner and the reporters load only once the scenarios are valid: a bad one fails at once.
-  const [{ indexFolder, runPlans }, { createReporters }] = await Promise.all([import('../runner/run-plans.ts'), import('../report/index.ts')]);
+  const [{ indexFolder, runPlans }, { createReporters }, { createPause, parseDebugMode }] = await Promise.all([
+    import('../runner/run-plans.ts'),
+    import('../report/index.ts'),
+    import('../debug/pause.ts'),
+  ]);
+  let debug: ReturnType<typeof parseDebugMode>;
+  try {
+    debug = parseDebugMode(o.debug);
+  } catch (error) {
+    throw new ScenarioError(error instanceof Error ? error.message : String(error));
+  }
   const warn = (t: string) => process.stderr.write(`${t}\n`);
 
   const controller = new AbortController();
@@ -58,6 +74,9 @@ export async function runCommand(files: string[], o: RunCommandOptions): Promise
       cacheDir: defaultCacheDir(process.env),
       signal: controller.signal,
       warn,
+      ...((debug !== 'off' || o.pauseBefore) && {
+        pause: (emit) => ({ when: { debug, ...(o.pauseBefore && { beforePhase: o.pauseBefore }) }, pause: createPause({ emit, signal: controller.signal }) }),
+      }),
     });
     if (run.aborted) return 130;
     return run.passed ? 0 : 1;

@@ -34,6 +34,8 @@ export type HarnessEvent =
     }
   | { type: 'artifact'; runId: string; name: string; path: string; at: number }
   | { type: 'log'; runId: string; level: 'info' | 'warn'; message: string; at: number }
+  /** Addition: `--debug`/`--pause-before` keeps the guest running; how to reach it (never a secret). */
+  | { type: 'debug-access'; runId: string; phase: string; reason: string; user: string; lines: { label: string; command: string }[]; at: number }
   | { type: 'run-end'; runId: string; result: RunResult; at: number };
 
 /** A reporter: every method optional; a throwing reporter never breaks a run (see multiplexer). */

@@ -118,6 +118,13 @@ export class ListReporter implements Reporter {
       case 'log':
         this.#print(e.level === 'warn' ? `${tag} ${this.#c('yellow', `warning: ${e.message}`)}` : `${tag} ${e.message}`);
         break;
+      case 'debug-access': {
+        const width = Math.max(...e.lines.map((l) => l.label.length));
+        this.#print(`${tag} ${this.#c('yellow', `⏸ paused (${e.reason}): the guest is still running`)}`);
+        for (const l of e.lines) this.#print(`${tag}   ${l.label.padEnd(width)}  ${l.command}`);
+        this.#print(`${tag}   ${this.#c('dim', 'Ctrl-C ends the run: QEMU is stopped and the results are written')}`);
+        break;
+      }
       case 'run-end': {
         run.result = e.result;
         const n = countChecks(e.result.checks);

@@ -10,6 +10,8 @@ import { createOverlay } from '../vm/disk.ts';
 import { cachedBuild } from '../guests/image-cache.ts';
 import { checkpointFiles, checkpointKey, CHECKPOINT_DISK, CHECKPOINT_VARS, installCommands, loadCheckpointFacts, saveCheckpoint } from './checkpoint.ts';
 import type { RunContext } from './run-context.ts';
+import { writeMeta } from '../cache/meta.ts';
+import { holdCheckpoint } from '../cache/use.ts';
 
 /**
  * Keeps the disk and vars (and, after the first boot, its facts) in the cache; a no-op when that
@@ -25,7 +27,10 @@ export async function keepCheckpoint(run: RunContext, shaping: Plan, stage: Chec
     key,
     outputs: checkpointFiles(stage),
     signal: run.o.signal,
-    build: (out) => saveCheckpoint(files.disk, files.vars, out, facts),
+    build: async (out) => {
+      await saveCheckpoint(files.disk, files.vars, out, facts);
+      await writeMeta(out, { kind: 'checkpoint', scenario: shaping.name, stage, guest: shaping.guest, kernel: shaping.kernel.name });
+    },
   });
   run.log(`checkpoint ${key} ${built.cached ? 'exists' : 'saved'}`);
   return built.dir;
@@ -36,6 +41,8 @@ export async function findCheckpoint(run: RunContext): Promise<{ key: string; di
   const from = run.plan.from!;
   const key = keyOf(run, from.base, from.checkpoint);
   const dir = join(run.o.cacheDir, 'checkpoints', key);
+  // Held before looking, so a prune cannot take it between the look and the boot.
+  run.seq.teardowns.add('release the checkpoint', await holdCheckpoint(run.o.cacheDir, key));
   const have = await Promise.all(checkpointFiles(from.checkpoint).map((f) => access(join(dir, f)).then(() => true, () => false)));
   return { key, dir, present: have.every(Boolean) };
 }

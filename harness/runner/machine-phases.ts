@@ -2,7 +2,7 @@
  * The phases that start, boot and stop the machine, as functions of the run's context. Each
  * registers the teardown of what it sets up; the procedure's own commands live in procedure/.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDisk } from '../vm/disk.ts';
@@ -12,6 +12,8 @@ import { Guest } from '../session/guest.ts';
 import { unlockAndLogIn } from '../procedure/unlock.ts';
 import { closeInstallation } from '../procedure/finish-install.ts';
 import type { RunContext } from './run-context.ts';
+import { holdImage } from '../cache/use.ts';
+import { KEPT_VM_FILE, keptVmText } from '../debug/kept-vm.ts';
 
 /** Builds or reuses the image, then makes this run's machine files and its Guest. */
 export async function prepareMachine(run: RunContext): Promise<void> {
@@ -24,12 +26,17 @@ export async function prepareMachine(run: RunContext): Promise<void> {
     kernel: plan.kernel.name,
     onProgress: (line) => run.log(`[build] ${line}`),
   });
+  run.seq.teardowns.add('release the image', await holdImage(run.o.cacheDir, image, { scenario: plan.name, guest: plan.guest, kernel: plan.kernel.name }));
   const workDir = await mkdtemp(join(tmpdir(), 'darlings-'));
-  run.seq.teardowns.add('remove the work folder', async () => {
-    if (!run.o.keepVm) await rm(workDir, { recursive: true, force: true });
-    else run.log(`kept the VM files in ${workDir} (--keep-vm)`);
-  });
   const disk = join(workDir, 'nvme0.qcow2');
+  run.seq.teardowns.add('remove the work folder', async () => {
+    if (!run.o.keepVm) return rm(workDir, { recursive: true, force: true });
+    // For `darlings shell <output-dir>`: where the disk is and which scenario unlocks it (no secret).
+    const kept = keptVmText({ workDir, disk, vars: join(workDir, 'OVMF_VARS.fd'), scenarioFile: plan.file, guest: plan.guest, kernel: plan.kernel.name, profile: plan.profile.name });
+    await run.out.writeText(KEPT_VM_FILE, kept);
+    await writeFile(join(workDir, KEPT_VM_FILE), kept, { mode: 0o600 });
+    run.log(`kept the VM files in ${workDir} (--keep-vm; darlings shell ${run.o.info.outputDir})`);
+  });
   await createDisk(disk, plan.disk.sizeMiB, signal);
   const vars = await copyVars(run.o.ovmf.vars, join(workDir, 'OVMF_VARS.fd'));
   run.files = {

@@ -14,6 +14,7 @@ import type { OvmfPair } from '../vm/firmware.ts';
 import type { Guest } from '../session/guest.ts';
 import type { Facts, StepContext } from '../procedure/context.ts';
 import { InfraError } from '../errors.ts';
+import type { RunPause } from '../debug/pause.ts';
 import type { Sequencer } from './sequencer.ts';
 
 export interface RunOptions {
@@ -29,6 +30,8 @@ export interface RunOptions {
   signal: AbortSignal;
   /** nixos: nixpkgs for the image build. */
   nixpkgs?: string;
+  /** `--debug` / `--pause-before`: when to keep the guest running for a person, and the hook that waits. */
+  pause?: RunPause;
 }
 
 /** The files of this run's machine, made once the image is known. */

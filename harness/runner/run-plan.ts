@@ -18,6 +18,7 @@ import { RunContext, type RunOptions } from './run-context.ts';
 import { bootInstaller, bootTarget, powerOffInstaller, powerOffTarget, prepareMachine, screenshotAt } from './machine-phases.ts';
 import { findCheckpoint, keepCheckpoint, useCheckpoint } from './checkpoint-phases.ts';
 import { runResult } from './run-result.ts';
+import { pauseAtFailure, pauseBefore } from './debug-phases.ts';
 import type { Plan } from '../scenario/plan.ts';
 
 export type { RunOptions } from './run-context.ts';
@@ -35,6 +36,7 @@ export async function runPlan(o: RunOptions): Promise<RunResult> {
     startedAt,
     redact: (t) => o.redactor.redact(t),
     onFailure: (phase) => screenshotAt(run!, phase),
+    beforePhase: (phase) => pauseBefore(run!, phase),
   });
   run = new RunContext(o, out, seq);
   o.emit({ type: 'run-begin', run: o.info, accel: o.accel.accel, accelNote: o.accel.note, at: Date.now() });
@@ -52,6 +54,7 @@ export async function runPlan(o: RunOptions): Promise<RunResult> {
     // A failing phase is recorded already; anything else must not vanish (it once did: a run
     // with a bad `from:` ended green having run nothing).
     seq.recordOutside(error);
+    await pauseAtFailure(run);
   } finally {
     await seq.teardowns.run();
   }

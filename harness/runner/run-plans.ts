@@ -19,6 +19,7 @@ import { requireHost, type Purpose } from '../host/requirements.ts';
 import { ScenarioError } from '../errors.ts';
 import { driverFor } from '../guests/drivers.ts';
 import { defaultCacheDir } from '../guests/image-cache.ts';
+import type { RunPause } from '../debug/pause.ts';
 
 export interface RunPlansOptions {
   /**
@@ -47,6 +48,8 @@ export interface RunPlansOptions {
   warn?: (text: string) => void;
   /** Stops every run: VMs are stopped and results so far written, marked `error`. */
   signal?: AbortSignal;
+  /** `--debug`/`--pause-before`: when to keep a guest running for a person, and how (given the runs' emit). */
+  pause?: (emit: Emit) => RunPause;
 }
 
 export interface RunPlansResult {
@@ -93,6 +96,7 @@ export async function runPlans(plans: Plan[], options: RunPlansOptions = {}): Pr
   const reporters = new Multiplexer(made, { warn: options.warn ?? (() => {}) });
   const emit: Emit = (e) => reporters.onEvent(e);
   const signal = options.signal ?? new AbortController().signal;
+  const pause = options.pause?.(emit);
 
   const results: RunResult[] = new Array(plans.length);
   let next = 0;
@@ -112,6 +116,7 @@ export async function runPlans(plans: Plan[], options: RunPlansOptions = {}): Pr
         keepVm: options.keepVm ?? false,
         signal,
         nixpkgs: options.nixpkgs,
+        ...(pause && { pause }),
       });
     }
   };
