@@ -1,5 +1,6 @@
 /** After a power cut: btrfs reports no device errors and a scrub finds nothing to fix. */
 import { fail, look, pass, type Check } from './check.ts';
+import { midWrite, syncedKept } from './power-cut-evidence.ts';
 
 /** Non-zero counters in `btrfs device stats` output ("[/dev/mapper/enc].write_io_errs 0"). */
 export function nonZeroStats(text: string): string[] {
@@ -24,4 +25,4 @@ export const btrfsClean: Check = {
   },
 };
 
-export const POWER_CUT_CHECKS: readonly Check[] = [btrfsClean];
+export const POWER_CUT_CHECKS: readonly Check[] = [midWrite, syncedKept, btrfsClean];

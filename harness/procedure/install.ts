@@ -1,11 +1,10 @@
 /**
  * The blog's install, as named phases run on the installer over SSH: partition, encrypt, format,
- * subvolumes, mount, configure, install, persist. The commands, options and order are the blog's;
+ * subvolumes, mount, configure, install. Nothing is copied into /persist here: the blog copies
+ * on the booted system after its first boot (state.ts). The commands, options and order are the blog's;
  * the passphrase and passwords travel on stdin only, never in a command line.
  */
 import type { Plan } from '../scenario/plan.ts';
-import { shQuote } from '../channels/ssh.ts';
-import { persistPairs } from './persist-pairs.ts';
 import type { StepContext } from './context.ts';
 
 export interface Phase {
@@ -117,43 +116,9 @@ export const installPhases: Phase[] = [
     name: 'install',
     async run(ctx) {
       await ctx.step(`install ${ctx.driver.name}`, () => ctx.driver.install(ctx.shell, ctx.plan, ctx.signal));
-      await ctx.step(`set the password of ${ctx.plan.user.name}`, () => ctx.driver.setPassword(ctx.shell, ctx.plan, ctx.signal));
-    },
-  },
-  {
-    name: 'persist',
-    async run(ctx) {
-      ctx.facts.persisted = await persistOnInstaller(ctx);
+      // `passwd`: the blog's `passwd delta` on the first boot instead (state.ts).
+      if (ctx.plan.user.passwordVia === 'configuration')
+        await ctx.step(`declare the password of ${ctx.plan.user.name} in the configuration`, () => ctx.driver.setPassword(ctx.shell, ctx.plan, ctx.signal));
     },
   },
 ];
-
-/**
- * Before the first boot, copy into /persist what the opt-in configuration links to and what
- * exists already (the configuration, machine-id, adjtime). machine-id is made here if the
- * install did not make one, so every boot of the system has the same one from the start.
- */
-async function persistOnInstaller(ctx: StepContext): Promise<string[]> {
-  const done: string[] = [];
-  for (const pair of persistPairs(ctx.plan.persist, (n) => ctx.driver.etcEntry(n))) {
-    const live = `/mnt${pair.live}`;
-    const kept = `/mnt${pair.kept}`;
-    const parent = kept.replace(/\/[^/]+$/, '');
-    const r = await ctx.shell.run(
-      `if [ -e ${shQuote(live)} ] && [ ! -L ${shQuote(live)} ]; then mkdir -p ${shQuote(parent)} && cp -a ${shQuote(live)} ${shQuote(kept)} && echo copied; ` +
-        `else mkdir -p ${shQuote(parent)} && echo absent; fi`,
-      { timeoutMs: ctx.plan.timeouts.commandMs, signal: ctx.signal },
-    );
-    if (r.stdout.includes('copied')) done.push(pair.live);
-  }
-  const machineId = persistPairs(ctx.plan.persist, (n) => ctx.driver.etcEntry(n)).find((p) => p.live === '/etc/machine-id');
-  if (machineId && !done.includes('/etc/machine-id')) {
-    await sh(ctx, 'make a machine-id', `tr -d '-' < /proc/sys/kernel/random/uuid > ${shQuote(`/mnt${machineId.kept}`)}`);
-    done.push('/etc/machine-id');
-  }
-  // The connections folder must exist for NetworkManager to save into through the link.
-  const conns = persistPairs(ctx.plan.persist, (n) => ctx.driver.etcEntry(n)).find((p) => p.live === '/etc/NetworkManager/system-connections');
-  if (conns) await sh(ctx, 'connections folder', `mkdir -p ${shQuote(`/mnt${conns.kept}`)} && chmod 700 ${shQuote(`/mnt${conns.kept}`)}`);
-  await sh(ctx, 'sync', 'sync');
-  return done;
-}

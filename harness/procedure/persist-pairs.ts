@@ -28,7 +28,7 @@ export function parseLinkRule(rule: string): { path: string; target: string } | 
  * persistPairs({ etc: { 'machine-id': '/persist/etc/machine-id' }, tmpfiles: [], copy: [] })
  * // [{ live: '/etc/machine-id', kept: '/persist/etc/machine-id', via: 'etc' }]
  */
-export function persistPairs(persist: PlanPersist, mapEtc: (name: string) => string | null = (n) => n): PersistPair[] {
+export function persistPairs(persist: Pick<PlanPersist, 'etc' | 'tmpfiles'> & Partial<PlanPersist>, mapEtc: (name: string) => string | null = (n) => n): PersistPair[] {
   const pairs: PersistPair[] = [];
   for (const [name, source] of Object.entries(persist.etc)) {
     const mapped = mapEtc(name);

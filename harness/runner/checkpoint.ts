@@ -31,7 +31,7 @@ export function checkpointFiles(stage: CheckpointStage): string[] {
  */
 export function checkpointKey(plan: Plan, imageKey: string, stage: CheckpointStage = 'installed'): string {
   const shaping = {
-    v: 1,
+    v: 2, // 2: the install writes the minimal configuration; the opt-in one comes on the first boot
     imageKey,
     guest: plan.guest,
     kernel: plan.kernel.name,
@@ -40,7 +40,7 @@ export function checkpointKey(plan: Plan, imageKey: string, stage: CheckpointSta
     partitions: plan.partitions,
     luks: { ...plan.luks, wrongPassphrases: undefined, passphrase: sha(plan.luks.passphrase) },
     btrfs: plan.btrfs,
-    user: { name: plan.user.name, password: sha(plan.user.password) },
+    user: { name: plan.user.name, password: sha(plan.user.password), passwordVia: plan.user.passwordVia },
     rollback: plan.rollback.kind === 'script' ? { kind: 'script', source: plan.rollback.source } : plan.rollback,
     initrd: plan.initrd,
     persist: plan.persist,
@@ -92,6 +92,9 @@ export function mergeOntoBase(plan: Plan, base: Plan): Plan {
     rollback: base.rollback,
     initrd: base.initrd,
     persist: base.persist,
+    // The persist commands are the base's, and so are their mends and expected failures.
+    deviations: base.deviations,
+    expectedCommandFailures: base.expectedCommandFailures,
     nixosExtraConfig: base.nixosExtraConfig,
     ...(firstBoot && { serviceState: base.serviceState, canaries: base.canaries }),
     secrets: [...new Set([...plan.secrets, ...base.secrets])],

@@ -61,7 +61,8 @@ export async function runChecks(o: RunChecksOptions): Promise<CheckResult[]> {
     }
     const expectedFailure = plan.expectedFailures.includes(check.id);
     results.push({ id: check.id, status, message, expectedFailure });
-    o.emit({ type: 'check', runId: o.runId, id: check.id, status, message, expectedFailure, at: Date.now() });
+    const knownGap = plan.expectations.some((e) => e.id === check.id && e.gap);
+    o.emit({ type: 'check', runId: o.runId, id: check.id, status, message, expectedFailure, ...(knownGap && { knownGap }), at: Date.now() });
   }
   await shell.run(`umount ${TOP}`, { timeoutMs: plan.timeouts.commandMs });
   return results;

@@ -26,13 +26,15 @@ import { generateClientKey, hostKeyBlob, HOSTKEY_LINE, type ClientKey } from '..
 import { SshChannel } from '../channels/ssh.ts';
 import { installPhases, unmountOrder } from '../procedure/install.ts';
 import { unlockAndLogIn } from '../procedure/unlock.ts';
-import { persistOnFirstBoot, writeCanaries } from '../procedure/state.ts';
+import { cutPowerMidWrite } from '../procedure/power-cut.ts';
+import { persistOnFirstBoot, setPasswordWithPasswd, writeCanaries } from '../procedure/state.ts';
 import type { Facts, StepContext } from '../procedure/context.ts';
 import { runChecks } from './run-checks.ts';
 import { machineSpec } from './machine-spec.ts';
-import { ALL_CHECKS, POWER_CUT_CHECKS } from '../checks/index.ts';
+import { ALL_CHECKS, checksForPlan } from '../checks/index.ts';
 import { judgeChecks, runStatus, statusForError } from './judge.ts';
 import { Teardowns } from './teardowns.ts';
+import { annotateExpectations, recipeNotes } from './recipe-notes.ts';
 import { AbortedError, InfraError } from '../errors.ts';
 
 export interface RunOptions {
@@ -111,7 +113,7 @@ class PlanRun {
       if (this.resumedAfterFirstBoot) {
         await this.phase('reboot', () => this.bootTarget('after the reboot (from the first-boot checkpoint)', true));
       } else {
-        await this.phase('first-boot', () => this.bootTarget('first boot of the installed system', true));
+        await this.phase('first-boot', () => this.bootTarget('first boot of the installed system', true, true));
         await this.phase('first-boot-state', async () => {
           await persistOnFirstBoot(this.stepContext());
           await writeCanaries(this.stepContext());
@@ -122,7 +124,7 @@ class PlanRun {
       }
       await this.phase('checks', async () => {
         this.facts.currentBoot = this.boots.length;
-        this.checks = await runChecks({ checks: plan.powerCut ? [...ALL_CHECKS, ...POWER_CUT_CHECKS] : ALL_CHECKS, plan: this.plan, shell: this.ssh!, facts: this.facts, out: this.out, emit, runId: this.runId, signal: this.o.signal, step: this.step });
+        this.checks = await runChecks({ checks: checksForPlan(plan), plan: this.plan, shell: this.ssh!, facts: this.facts, out: this.out, emit, runId: this.runId, signal: this.o.signal, step: this.step });
       });
       await this.phase('power-off', () => this.powerOffTarget());
     } catch {
@@ -379,11 +381,15 @@ class PlanRun {
     });
   }
 
-  async bootTarget(label: string, startQemu: boolean): Promise<void> {
+  async bootTarget(label: string, startQemu: boolean, firstBoot = false): Promise<void> {
     const m = startQemu ? await this.startMachine(false, label) : this.machine!;
-    const r = await unlockAndLogIn(m.serial, this.plan, this.o.driver, this.step, this.o.signal);
+    // SSH first, so the blog's `passwd delta` (as root) can run before the user logs in.
+    const r = await unlockAndLogIn(m.serial, this.plan, this.o.driver, this.step, this.o.signal, async (hostKeyLine) => {
+      await this.connectSsh(hostKeyLine);
+      if (firstBoot && this.plan.user.passwordVia === 'passwd') await setPasswordWithPasswd(this.stepContext());
+    });
+    (this.facts.login ??= []).push({ boot: this.boots.length, ...r.login });
     if (r.rollbackLines.length) this.o.emit({ type: 'log', runId: this.runId, level: 'info', message: `rollback: ${r.rollbackLines.join(' | ')}`, at: Date.now() });
-    await this.connectSsh(r.hostKeyLine);
   }
 
   /**
@@ -417,16 +423,8 @@ class PlanRun {
    * while they run, and boot again (passphrase, rollback, login) on the same disk.
    */
   async powerCutMidWrite(cut: { writeMiB: number; afterMs: number }): Promise<void> {
-    const ssh = this.ssh!;
-    await this.step(`start writing ${cut.writeMiB} MiB without syncing`, () =>
-      ssh.expectSuccess(
-        `nohup sh -c 'dd if=/dev/urandom of=/persist/darlings-unsynced bs=1M count=${cut.writeMiB}; dd if=/dev/urandom of=/darlings-unsynced bs=1M count=${cut.writeMiB}' >/dev/null 2>&1 &`,
-        { timeoutMs: this.plan.timeouts.commandMs },
-      ),
-    );
-    await new Promise((r) => setTimeout(r, cut.afterMs));
-    await this.step('pull the plug (QMP quit)', async () => {
-      ssh.close();
+    this.facts.powerCut = await cutPowerMidWrite(this.stepContext(), cut, async () => {
+      this.ssh?.close();
       this.ssh = undefined;
       await this.machine!.powerCut();
     });
@@ -451,7 +449,7 @@ class PlanRun {
     if (this.failed && !this.checks.length) {
       this.checks = ALL_CHECKS.map((c) => ({ id: c.id, status: 'skipped' as const, message: `not run: phase ${this.failed!.phase} did not pass`, expectedFailure: false }));
     }
-    const checks = judgeChecks(this.checks, plan.expectedFailures);
+    const checks = annotateExpectations(judgeChecks(this.checks, plan.expectedFailures), plan);
     const failedError = this.failed ? this.o.redactor.redact(this.failed.error instanceof Error ? this.failed.error.message : String(this.failed.error)) : undefined;
     const result: RunResult = {
       scenario: plan.name,
@@ -468,6 +466,7 @@ class PlanRun {
       boots: this.boots,
       outputDir: info.outputDir,
       ...(this.checkpoint && { checkpoint: this.checkpoint }),
+      ...recipeNotes(this.plan, checks, this.facts),
     };
     result.artifacts = await this.out.list().catch(() => []);
     this.o.emit({ type: 'run-end', runId: this.runId, result, at: Date.now() });

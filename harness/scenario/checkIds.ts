@@ -16,6 +16,8 @@ export const KNOWN_CHECK_IDS: readonly CheckId[] = [
   'mounts.options',
   'swap.active',
   'state.drift',
+  'persist.login',
+  'services.active',
 ];
 
 export const CHECK_ID_PREFIXES: readonly string[] = ['kernel.', 'hardware.', 'power-cut.'];

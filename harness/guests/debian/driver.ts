@@ -11,6 +11,7 @@ import { cachedBuild, hashInputs, hostPackageVersions, runBuildScript, withLock 
 import { IMAGE_HOST_PACKAGES, IMAGES_DIR, REPO_ROOT } from '../images.ts';
 import { shQuote } from '../../channels/ssh.ts';
 import { configurationConf, persistConf, rollbackScript, tmpfilesConf } from './config-files.ts';
+import { rebuildBoot } from './rebuild.ts';
 
 const CONFIG_DIR = '/etc/darlings';
 
@@ -68,15 +69,23 @@ export const debianDriver: GuestDriver = {
     return { iso: join(built.dir, 'installer.iso'), key, facts };
   },
 
+  // The blog installs a minimal configuration (no opt-in state, no rollback) and adds those after
+  // the first boot with `nixos-rebuild boot`: applyOptIn.
   async writeConfig(shell, plan, signal) {
     const t = { timeoutMs: plan.timeouts.commandMs, signal };
     await shell.expectSuccess('darlings-generate-config --root /mnt', t);
     await shell.upload(`/mnt${CONFIG_DIR}/configuration.conf`, configurationConf(plan), 0o644);
-    await shell.upload(`/mnt${CONFIG_DIR}/persist.conf`, persistConf(plan, debianEtcEntry), 0o644);
-    await shell.upload(`/mnt${CONFIG_DIR}/tmpfiles.conf`, tmpfilesConf(plan), 0o644);
+    await shell.expectSuccess(`rm -f /mnt${CONFIG_DIR}/persist.conf /mnt${CONFIG_DIR}/tmpfiles.conf /mnt${CONFIG_DIR}/rollback.sh`, t);
+  },
+
+  async applyOptIn(shell, plan, signal) {
+    const t = { timeoutMs: plan.timeouts.commandMs, signal };
+    await shell.upload(`${CONFIG_DIR}/persist.conf`, persistConf(plan, debianEtcEntry), 0o644);
+    await shell.upload(`${CONFIG_DIR}/tmpfiles.conf`, tmpfilesConf(plan), 0o644);
     const rollback = rollbackScript(plan);
-    if (rollback) await shell.upload(`/mnt${CONFIG_DIR}/rollback.sh`, rollback, 0o755);
-    else await shell.expectSuccess(`rm -f /mnt${CONFIG_DIR}/rollback.sh`, t);
+    if (rollback) await shell.upload(`${CONFIG_DIR}/rollback.sh`, rollback, 0o755);
+    else await shell.expectSuccess(`rm -f ${CONFIG_DIR}/rollback.sh`, t);
+    await rebuildBoot(shell, plan, signal);
   },
 
   async install(shell, plan, signal) {

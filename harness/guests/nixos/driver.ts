@@ -35,9 +35,15 @@ async function writeConfig(shell: GuestShell, plan: Plan, signal?: AbortSignal):
   if (problems.length > 0) {
     throw new CheckFailed(`nixos-generate-config wrote a hardware-configuration.nix that ${problems.join('; ')}`);
   }
-  for (const [name, text] of Object.entries(nixosConfigFiles(plan))) {
+  for (const [name, text] of Object.entries(nixosConfigFiles(plan, {}, 'install'))) {
     await shell.upload(`${dir}/${name}`, text, 0o644);
   }
+}
+
+/** On the first boot: the blog adds the opt-in module and runs `nixos-rebuild boot`. */
+async function applyOptIn(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void> {
+  await shell.upload(`${CONFIG_DIR}/optin.nix`, nixosConfigFiles(plan)['optin.nix']!, 0o644);
+  await shell.expectSuccess('nixos-rebuild boot', { timeoutMs: plan.timeouts.installMs, ...sig(signal) });
 }
 
 /**
@@ -61,7 +67,7 @@ async function install(shell: GuestShell, plan: Plan, signal?: AbortSignal): Pro
 async function importHostClosure(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'darlings-nixos-offline-'));
   try {
-    const files = { ...nixosConfigFiles(plan), 'hardware-configuration.nix': '' };
+    const files = { ...nixosConfigFiles(plan, {}, 'install'), 'hardware-configuration.nix': '' };
     files['hardware-configuration.nix'] = await shell.expectSuccess(`cat ${ROOT}${CONFIG_DIR}/hardware-configuration.nix`, sig(signal));
     for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text, { mode: 0o600 });
     const nixpkgsArgs = plan.nixpkgs ? ['-I', `nixpkgs=${plan.nixpkgs}`] : [];
@@ -119,6 +125,7 @@ export const nixosDriver: GuestDriver = {
   configDir: CONFIG_DIR,
   buildImage,
   writeConfig,
+  applyOptIn,
   install,
   setPassword,
   /** NixOS has every /etc entry the blog persists, under the same name. */

@@ -14,7 +14,7 @@ import type { Redactor } from '../../util/redact.ts';
 import { CLIENT_JS } from './client.ts';
 import { esc, fileHref } from './escape.ts';
 import { readRunFolder, type RunFolder } from './folder.ts';
-import { artifactsSection, checksTable, fsDiffSection, guestBadge, header, logsSection, nav, screenshotsSection, statusPill, timeline } from './sections.ts';
+import { artifactsSection, checksTable, fsDiffSection, guestBadge, header, logsSection, nav, recipeSection, screenshotsSection, statusPill, timeline } from './sections.ts';
 import { CSS } from './style.ts';
 
 export const REPORT_FILE = 'report.html';
@@ -54,6 +54,7 @@ ${nav(f)}
 <main>
 ${timeline(r)}
 ${checksTable(r)}
+${recipeSection(r)}
 ${logsSection('serial', 'Serial logs', f.serial, serialIntro)}
 ${screenshotsSection(f)}
 ${fsDiffSection(f.fsDiff)}
