@@ -228,7 +228,10 @@ function buildPlan(scenario: Scenario, guest: GuestName, kernel: string, profile
     },
     expectedFailures: (input.expect?.failures ?? []).map((f) => f.id),
     expectations: (input.expect?.failures ?? []).map((f) => ({ id: f.id, reason: f.reason, gap: f.gap ?? false })),
-    expectedCommandFailures: (input.expect?.commands ?? []).map((c) => ({ command: c.command, reason: c.reason, gap: c.gap ?? false })),
+    // `guests` narrows an expected command failure to the guests where it happens.
+    expectedCommandFailures: (input.expect?.commands ?? [])
+      .filter((c) => !c.guests || c.guests.includes(guest))
+      .map((c) => ({ command: c.command, reason: c.reason, gap: c.gap ?? false })),
     deviations: (input.deviations ?? []).map((d) => ({ ...d })),
     skipChecks: (input.skip ?? []).map((s) => ({ id: s.check, reason: s.reason })),
     kernelLog: { deny: [...(input.kernelLog?.deny ?? [])], allow: [...(input.kernelLog?.allow ?? [])] },

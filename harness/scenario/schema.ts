@@ -103,8 +103,8 @@ const expectedFailure = z.strictObject(
 );
 /** A procedure command expected to exit non-zero (matched by its text), with why. */
 const expectedCommandFailure = z.strictObject(
-  { command: shellCommand, reason, gap: boolean.optional() },
-  { error: (issue) => (issue.code === 'unrecognized_keys' ? 'command, reason, gap' : 'a mapping `{ command, reason }`') },
+  { command: shellCommand, reason, gap: boolean.optional(), guests: list(oneOf(['debian', 'nixos'])).optional() },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? 'command, reason, gap, guests' : 'a mapping `{ command, reason }`') },
 );
 
 const HOSTNAME = /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
