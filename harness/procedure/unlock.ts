@@ -30,6 +30,8 @@ export interface UnlockResult {
   bootOffset: number;
   /** Rollback lines seen in stage 1 (empty when the scenario has none). */
   rollbackLines: string[];
+  /** The console from the first passphrase prompt to the login prompt: stage 1 as it ran. */
+  stage1Text: string;
   /** The console login as the user, after `beforeLogin`. */
   login: LoginOutcome;
 }
@@ -45,8 +47,10 @@ export async function unlockAndLogIn(
 ): Promise<UnlockResult> {
   const t = plan.timeouts;
   const bootOffset = serial.markBoot();
+  let stage1Start: number | undefined;
   for (const [i, wrong] of plan.luks.wrongPassphrases.entries()) {
     await step('wait for the passphrase prompt', () => serial.waitFor(driver.passphrasePrompt, { timeoutMs: t.passphrasePromptMs, signal, what: 'the LUKS passphrase prompt' }));
+    stage1Start ??= serial.position;
     serial.typeSecret(wrong);
     // If the wrong one were accepted, the boot would go on and this wait would time out.
     await step(`wrong passphrase ${i + 1} is refused`, () =>
@@ -55,6 +59,7 @@ export async function unlockAndLogIn(
   }
   await step('wait for the passphrase prompt', () => serial.waitFor(driver.passphrasePrompt, { timeoutMs: t.passphrasePromptMs, signal, what: 'the LUKS passphrase prompt' }));
   const afterPrompt = serial.position;
+  stage1Start ??= afterPrompt;
   serial.typeSecret(plan.luks.passphrase);
   const hostKey = await step('wait for the ssh host key on the console', () =>
     serial.waitFor(HOSTKEY_LINE, { timeoutMs: t.bootMs, signal, what: 'the target to announce its ssh host key (darlings-hostkey:)', from: afterPrompt }),
@@ -66,9 +71,10 @@ export async function unlockAndLogIn(
     .filter((l) => /deleting \/|restoring blank|darlings-initrd: rollback/.test(l))
     .map((l) => l.trim());
   await step('wait for the login prompt', () => serial.waitFor(LOGIN_PROMPT, { timeoutMs: t.loginMs, signal, what: 'the login prompt on the serial console', from: afterPrompt }));
+  const stage1Text = serial.since(stage1Start).replace(/\r/g, '');
   await beforeLogin?.(hostKey[1]!);
   const login = await step(`log in as ${plan.user.name} on the serial console`, () => logIn(serial, plan, signal));
-    return { hostKeyLine: hostKey[1]!, bootOffset, rollbackLines, login };
+  return { hostKeyLine: hostKey[1]!, bootOffset, rollbackLines, stage1Text, login };
 }
 
 /**

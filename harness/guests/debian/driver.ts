@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import type { GuestDriver } from '../guest.ts';
+import type { Plan } from '../../scenario/plan.ts';
 import { HostError } from '../../errors.ts';
 import { cachedBuild, hashInputs, hostPackageVersions, runBuildScript, withLock } from '../image-cache.ts';
 import { IMAGE_HOST_PACKAGES, IMAGES_DIR, REPO_ROOT } from '../images.ts';
@@ -26,6 +27,17 @@ export function debianEtcEntry(name: string): string | null {
   if (name === 'NIXOS') return null;
   if (name === 'nixos') return 'darlings';
   return name;
+}
+
+/** What the harness writes into /etc/darlings (the stand-in's configuration.nix and opt-in module). */
+export function debianConfigFiles(plan: Plan): Record<string, string> {
+  const rollback = rollbackScript(plan);
+  return {
+    [`${CONFIG_DIR}/configuration.conf`]: configurationConf(plan),
+    [`${CONFIG_DIR}/persist.conf`]: persistConf(plan, debianEtcEntry),
+    [`${CONFIG_DIR}/tmpfiles.conf`]: tmpfilesConf(plan),
+    ...(rollback !== null && { [`${CONFIG_DIR}/rollback.sh`]: rollback }),
+  };
 }
 
 export const debianDriver: GuestDriver = {
@@ -69,6 +81,9 @@ export const debianDriver: GuestDriver = {
     return { iso: join(built.dir, 'installer.iso'), key, facts };
   },
 
+  // Everything the harness writes, at the install and on the first boot (checkpoint keys hash it).
+  configFiles: debianConfigFiles,
+
   // The blog installs a minimal configuration (no opt-in state, no rollback) and adds those after
   // the first boot with `nixos-rebuild boot`: applyOptIn.
   async writeConfig(shell, plan, signal) {
@@ -80,11 +95,11 @@ export const debianDriver: GuestDriver = {
 
   async applyOptIn(shell, plan, signal) {
     const t = { timeoutMs: plan.timeouts.commandMs, signal };
-    await shell.upload(`${CONFIG_DIR}/persist.conf`, persistConf(plan, debianEtcEntry), 0o644);
-    await shell.upload(`${CONFIG_DIR}/tmpfiles.conf`, tmpfilesConf(plan), 0o644);
-    const rollback = rollbackScript(plan);
-    if (rollback) await shell.upload(`${CONFIG_DIR}/rollback.sh`, rollback, 0o755);
-    else await shell.expectSuccess(`rm -f ${CONFIG_DIR}/rollback.sh`, t);
+    const files = debianConfigFiles(plan);
+    for (const [path, text] of Object.entries(files)) {
+      if (!path.endsWith('/configuration.conf')) await shell.upload(path, text, path.endsWith('.sh') ? 0o755 : 0o644);
+    }
+    if (!(`${CONFIG_DIR}/rollback.sh` in files)) await shell.expectSuccess(`rm -f ${CONFIG_DIR}/rollback.sh`, t);
     await rebuildBoot(shell, plan, signal);
   },
 
