@@ -32,6 +32,9 @@ export const ALL_CHECKS: readonly Check[] = [...DESIGN_CHECKS, persistLogin, ...
 export { KERNEL_CHECKS, badKernelLines, DEFAULT_DENY } from './kernel.ts';
 export { POWER_CUT_CHECKS, nonZeroStats } from './power-cut.ts';
 
+/** Checks a plan adds only where it applies (services.active: persisted daemon state). */
+export const SERVICE_CHECKS: readonly Check[] = [servicesActive];
+
 /** What a run of `plan` checks: ALL_CHECKS, the power-cut ones after a cut, services.active where daemons' state is persisted. */
 export function checksForPlan(plan: Pick<Plan, 'powerCut' | 'serviceState'>): readonly Check[] {
   return [...ALL_CHECKS, ...(plan.powerCut ? POWER_CUT_CHECKS : []), ...(serviceUnits(plan).length ? [servicesActive] : [])];

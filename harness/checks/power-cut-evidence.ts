@@ -4,7 +4,7 @@
  * cut is there after it, byte for byte). Facts from the procedure (power-cut.ts), plus one look.
  */
 import type { Facts, PowerCutFacts } from '../procedure/context.ts';
-import { shQuote } from '../channels/ssh.ts';
+import { shQuote } from '../util/shell.ts';
 import { fail, pass, type Check, type CheckContext, type CheckOutcome } from './check.ts';
 
 /** @example judgeMidWrite(undefined).status // 'failed' */

@@ -4,7 +4,7 @@
  * no such daemons (serviceState files stand in for their state): skipped there, and said so.
  */
 import type { Plan } from '../scenario/plan.ts';
-import { shQuote } from '../channels/ssh.ts';
+import { shQuote } from '../util/shell.ts';
 import { fail, pass, skip, type Check, type CheckContext, type CheckOutcome } from './check.ts';
 
 export interface ServicesGathered {

@@ -4,7 +4,7 @@
  * boot after the opt-in configuration is applied and before the reboot, where the blog types them.
  * The runbook prints the same list, so what runs and what is shown cannot drift.
  */
-import { shQuote } from '../channels/ssh.ts';
+import { shQuote } from '../util/shell.ts';
 import { CheckFailed } from '../errors.ts';
 import type { GuestName, Plan } from '../scenario/plan.ts';
 import type { StepContext } from './context.ts';

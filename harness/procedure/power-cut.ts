@@ -4,7 +4,7 @@
  * records (facts.powerCut) lets the checks after the next boot show that the cut really came
  * mid-write, and that what was synced before it survived.
  */
-import { shQuote } from '../channels/ssh.ts';
+import { shQuote } from '../util/shell.ts';
 import { CheckFailed } from '../errors.ts';
 import type { PowerCutFacts, StepContext } from './context.ts';
 

@@ -6,7 +6,8 @@
  * checked; where one is not, a comment says why.
  */
 import { randomBytes } from 'node:crypto';
-import { shQuote } from '../channels/ssh.ts';
+import { shQuote } from '../util/shell.ts';
+import { untilSucceeds } from '../channels/shell.ts';
 import { runPersistCommands, type ProcedureCommand } from './persist-commands.ts';
 import type { Plan } from '../scenario/plan.ts';
 import type { StepContext } from './context.ts';
@@ -61,7 +62,12 @@ export function serviceFilePath(guest: Plan['guest'], statePath: string, file: s
 export async function persistOnFirstBoot(ctx: StepContext): Promise<void> {
   const run = (cmd: string) => ctx.shell.expectSuccess(cmd, { timeoutMs: ctx.plan.timeouts.commandMs, signal: ctx.signal });
   await ctx.step('wait for NetworkManager', () =>
-    run(`for i in $(seq 120); do systemctl is-active -q NetworkManager && [ -e /var/lib/NetworkManager/secret_key ] && exit 0; sleep 1; done; systemctl status NetworkManager --no-pager; exit 1`),
+    untilSucceeds(ctx.shell, 'systemctl is-active -q NetworkManager && [ -e /var/lib/NetworkManager/secret_key ]', {
+      timeoutMs: ctx.plan.timeouts.commandMs,
+      intervalMs: 1000,
+      what: 'NetworkManager to run and write its secret_key',
+      signal: ctx.signal,
+    }),
   );
   // A saved network, as a person's Wi-Fi connections are (QEMU has no Wi-Fi to join).
   await ctx.step('save a NetworkManager connection', async () => {

@@ -3,7 +3,7 @@
  * /mnt/etc/darlings before `darlings-install`, as NixOS's configuration.nix would say the same.
  */
 import type { Plan } from '../../scenario/plan.ts';
-import { builtinRollbackScript } from '../../procedure/rollback-script.ts';
+import { builtinRollbackScript } from '../rollback-script.ts';
 
 /** Values that cannot break out of a double-quoted shell assignment. */
 function shValue(v: string): string {

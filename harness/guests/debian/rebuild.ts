@@ -8,7 +8,7 @@
 import type { GuestShell } from '../guest.ts';
 import type { Plan } from '../../scenario/plan.ts';
 import { InfraError } from '../../errors.ts';
-import { shQuote } from '../../channels/ssh.ts';
+import { shQuote } from '../../util/shell.ts';
 
 /** The files of /etc/darlings that stage 1 reads (darlings-install's system_cpio list). */
 export const STAGE1_FILES = ['configuration.conf', 'hardware.conf', 'crypttab', 'persist.conf', 'rollback.sh'] as const;

@@ -4,7 +4,7 @@
  * the harness waits for (`darlings-initrd: rollback begin|end`, docs/guest-contract.md).
  */
 import type { Plan } from '../../scenario/plan.ts';
-import { builtinRollbackScript } from '../../procedure/rollback-script.ts';
+import { builtinRollbackScript } from '../rollback-script.ts';
 
 export { builtinRollbackScript };
 
