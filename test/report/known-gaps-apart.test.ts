@@ -84,3 +84,14 @@ describe('known gaps of the recipe', () => {
     expect(recipeSection({ ...r, knownGaps: [], deviations: [], commandFailures: [] })).toBe('');
   });
 });
+
+describe('results.json', () => {
+  it('keeps the known gaps, deviations, command failures and each reason (added fields)', async () => {
+    const { toContract } = await import('../../harness/report/json-reporter.ts');
+    const r = toContract(withGaps());
+    expect(r.knownGaps?.map((g) => g.id)).toEqual(['persist.machine-id']);
+    expect(r.deviations).toHaveLength(1);
+    expect(r.commandFailures?.[0]?.stderr).toBe("cp: cannot stat 'a'");
+    expect(r.checks.find((c) => c.id === 'persist.machine-id')).toMatchObject({ knownGap: true, reason: "the blog's copies leave out machine-id" });
+  });
+});
