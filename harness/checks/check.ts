@@ -36,13 +36,13 @@ export interface CheckContext {
  */
 export type JudgePlan = Pick<Plan, 'name' | 'guest' | 'disk' | 'btrfs' | 'persist' | 'kernelLog' | 'profile' | 'kernel' | 'initrd' | 'serviceState'> & {
   luks: Pick<PlanLuks, 'mapping'>;
-  user: Pick<PlanUser, 'name'>;
+  user: Pick<PlanUser, 'name' | 'passwordVia'>;
   rollback: { kind: Plan['rollback']['kind'] };
   fsDiff: { allow: string[]; script?: { path: string } };
 };
 
 /** The facts judges read (what the procedure recorded, per boot). */
-export type JudgeFacts = Pick<Facts, 'canaryToken' | 'canaries' | 'serviceFiles' | 'kernelLogs' | 'currentBoot' | 'stage1' | 'expectedKernel'>;
+export type JudgeFacts = Pick<Facts, 'canaryToken' | 'canaries' | 'serviceFiles' | 'kernelLogs' | 'currentBoot' | 'stage1' | 'expectedKernel' | 'login' | 'powerCut'>;
 
 export interface JudgeInput<B> {
   plan: JudgePlan;
@@ -83,7 +83,7 @@ export function judgePlan(plan: Plan): JudgePlan {
     initrd: plan.initrd,
     serviceState: plan.serviceState,
     luks: { mapping: plan.luks.mapping },
-    user: { name: plan.user.name },
+    user: { name: plan.user.name, passwordVia: plan.user.passwordVia },
     rollback: { kind: plan.rollback.kind },
     fsDiff: { allow: plan.fsDiff.allow, ...(plan.fsDiff.script && { script: { path: plan.fsDiff.script.path } }) },
   };

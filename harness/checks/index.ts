@@ -9,6 +9,9 @@ import { mountOptions } from './mounts.ts';
 import { stateDrift } from './drift.ts';
 import { KERNEL_CHECKS } from './kernel.ts';
 import { POWER_CUT_CHECKS } from './power-cut.ts';
+import { persistLogin } from './persist-login.ts';
+import { serviceUnits, servicesActive } from './services-active.ts';
+import type { Plan } from '../scenario/plan.ts';
 
 /** DESIGN.md's table first (its order), then the ones added by adding. */
 export const DESIGN_CHECKS: readonly AnyCheck[] = [
@@ -36,10 +39,18 @@ export { judgePlan } from './check.ts';
 export * from './parse.ts';
 
 /** What a run of the blog procedure checks: DESIGN.md's, then the kernel and hardware ones. */
-export const ALL_CHECKS: readonly AnyCheck[] = [...DESIGN_CHECKS, ...KERNEL_CHECKS];
+export const ALL_CHECKS: readonly AnyCheck[] = [...DESIGN_CHECKS, persistLogin, ...KERNEL_CHECKS];
 export { KERNEL_CHECKS, badKernelLines, DEFAULT_DENY } from './kernel.ts';
 export { POWER_CUT_CHECKS, nonZeroStats } from './power-cut.ts';
 export { builtinFsDiffScript } from './fs-diff-script.ts';
 
+/** Checks a plan adds only where it applies (services.active: persisted daemon state). */
+export const SERVICE_CHECKS: readonly AnyCheck[] = [servicesActive];
+
 /** Every check id the harness can run (scenario validation must accept each of them). */
-export const CHECK_IDS: readonly string[] = [...ALL_CHECKS, ...POWER_CUT_CHECKS].map((c) => c.id);
+export const CHECK_IDS: readonly string[] = [...ALL_CHECKS, ...POWER_CUT_CHECKS, ...SERVICE_CHECKS].map((c) => c.id);
+
+/** What a run of `plan` checks: ALL_CHECKS, the power-cut ones after a cut, services.active where daemons' state is persisted. */
+export function checksForPlan(plan: Pick<Plan, 'powerCut' | 'serviceState'>): readonly AnyCheck[] {
+  return [...ALL_CHECKS, ...(plan.powerCut ? POWER_CUT_CHECKS : []), ...(serviceUnits(plan).length ? SERVICE_CHECKS : [])];
+}

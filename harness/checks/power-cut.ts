@@ -1,5 +1,6 @@
 /** After a power cut: btrfs reports no device errors and a scrub finds nothing to fix. */
 import { fail, lookAll, pass, type AnyCheck, type Check, type Looked } from './check.ts';
+import { midWrite, syncedKept } from './power-cut-evidence.ts';
 
 /** Non-zero counters in `btrfs device stats` output ("[/dev/mapper/enc].write_io_errs 0"). */
 export function nonZeroStats(text: string): string[] {
@@ -24,4 +25,4 @@ export const btrfsClean: Check<{ stats: Looked; scrub: Looked }> = {
   see: () => ['sudo btrfs device stats /', 'sudo btrfs scrub start -B /'],
 };
 
-export const POWER_CUT_CHECKS: readonly AnyCheck[] = [btrfsClean];
+export const POWER_CUT_CHECKS: readonly AnyCheck[] = [midWrite, syncedKept, btrfsClean];

@@ -58,6 +58,12 @@ export interface GuestDriver {
   writeConfig(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void>;
   /** Install the system into /mnt (nixos-install or the stand-in). */
   install(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void>;
+  /**
+   * On the first boot, as root: add the opt-in state to the configuration (persisted /etc entries,
+   * tmpfiles L rules, the rollback) and make it the next boot's, as the blog's `nixos-rebuild boot`.
+   * The install (writeConfig) wrote the blog's minimal configuration without them.
+   */
+  applyOptIn(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void>;
   /** Set the user's password without a prompt; the password travels on stdin only. */
   setPassword(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void>;
   /** What the target's stage 1 prints when it asks for the passphrase and when it refuses one. */

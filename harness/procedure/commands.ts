@@ -119,7 +119,8 @@ export function configureCommands(plan: Plan, driver: GuestDriver): ProcedureCom
 
 /** The install phase: the guest's install, then the user's password. */
 export function installPhaseCommands(plan: Plan, driver: GuestDriver): ProcedureCommand[] {
-  return [...driver.installCommands(plan), ...driver.passwordCommands(plan)];
+  // `passwd`: the blog's `passwd delta` on the first boot instead (state.ts), not declared here.
+  return [...driver.installCommands(plan), ...(plan.user.passwordVia === 'passwd' ? [] : driver.passwordCommands(plan))];
 }
 
 /** Every install phase's commands, by phase, in order. */

@@ -7,6 +7,7 @@ import type { Plan } from '../scenario/plan.ts';
 import type { GuestDriver } from '../guests/guest.ts';
 import type { GuestShell } from '../channels/shell.ts';
 import type { SerialConsole } from '../channels/serial.ts';
+import type { CommandOutcome } from './persist-commands.ts';
 
 /** What was true before the last reboot, for the checks after it. */
 export interface Facts {
@@ -20,8 +21,14 @@ export interface Facts {
   canaries?: { path: string; expect: 'gone' | 'kept' }[];
   /** Files written into service state (the stand-in for docker/lxd). */
   serviceFiles?: string[];
-  /** What the persist step did, for the report. */
+  /** What the persist step did, for the report: the commands that succeeded (the plan's text). */
   persisted?: string[];
+  /** Every persist command run on the first boot, with its exit status and stderr. */
+  persistCommands?: CommandOutcome[];
+  /** The console login as the user at each boot of the installed system (COMMON.md interface 3). */
+  login?: { boot: number; ok: boolean; message: string }[];
+  /** Power cut: what the writer had written when the plug was pulled, and what was synced before. */
+  powerCut?: PowerCutFacts;
   /** Kernel logs of earlier boots of the installed system, for kernel.log-clean. */
   kernelLogs?: { boot: number; text: string; /** Where it came from, when not this run's boot. */ label?: string }[];
   /** Index of the boot the checks run in (matches serial-<n>.log). */
@@ -44,4 +51,16 @@ export interface StepContext {
   facts: Facts;
   signal?: AbortSignal;
   log: (message: string) => void;
+}
+
+/** What the power-cut phase saw (power-cut.ts). */
+export interface PowerCutFacts {
+  /** Files synced before the writes began (path and sha256), which must survive the cut. */
+  synced: { path: string; sha256: string }[];
+  /** The writer's progress seen before the cut: bytes in each target at each look. */
+  progress: { atMs: number; bytes: Record<string, number> }[];
+  /** ms after the writer started when the plug was pulled. */
+  cutAtMs: number;
+  /** The writer was still running at the last look before the cut. */
+  inFlight: boolean;
 }

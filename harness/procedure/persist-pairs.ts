@@ -19,7 +19,7 @@ export interface PersistPair {
  * persistPairs({ etc: { 'machine-id': '/persist/etc/machine-id' }, tmpfiles: [], copy: [] })
  * // [{ live: '/etc/machine-id', kept: '/persist/etc/machine-id', via: 'etc' }]
  */
-export function persistPairs(persist: PlanPersist, mapEtc: (name: string) => string | null = (n) => n): PersistPair[] {
+export function persistPairs(persist: Pick<PlanPersist, 'etc' | 'tmpfiles'> & Partial<PlanPersist>, mapEtc: (name: string) => string | null = (n) => n): PersistPair[] {
   const pairs: PersistPair[] = [];
   for (const [name, source] of Object.entries(persist.etc)) {
     const mapped = mapEtc(name);

@@ -1,13 +1,16 @@
 /**
- * On the first boot of the installed system: finish persisting the state the blog copies by
- * hand once the system has run (NetworkManager's files), stand in for services' state, write
- * the canaries. What the checks compare against after the reboot, they record themselves
- * (their `before`, harness/runner/run-checks.ts recordBefore).
+ * On the first boot of the installed system, in the blog's order: the state a person makes by
+ * using the system (a saved network, services' state), then the opt-in configuration
+ * (`nixos-rebuild boot`), then the blog's copies into /persist (persist-commands.ts); then the
+ * canaries. What the checks compare against after the reboot, they record themselves (their
+ * `before`, harness/runner/run-checks.ts recordBefore). Every command's status is checked; where
+ * one is not, a comment says why.
  */
 import { randomBytes } from 'node:crypto';
 import { shQuote } from '../util/shell.ts';
 import { untilSucceeds } from '../channels/shell.ts';
-import { persistPairs } from './persist-pairs.ts';
+import { runPersistCommands, type ProcedureCommand } from './persist-commands.ts';
+import type { Plan } from '../scenario/plan.ts';
 import type { StepContext } from './context.ts';
 
 const NM_CONNECTION = 'darlings-wired';
@@ -28,6 +31,35 @@ export function canaryPaths(user: string): { path: string; expect: 'gone' | 'kep
   ];
 }
 
+/**
+ * The blog's `passwd delta`, typed as root on the first boot. chpasswd sets the same
+ * /etc/shadow entry without a prompt: the password travels on stdin as `user:password`.
+ */
+export function passwordCommand(plan: Pick<Plan, 'user'>): ProcedureCommand {
+  return {
+    phase: 'first-boot',
+    name: `passwd ${plan.user.name}`,
+    command: 'chpasswd',
+    stdin: { secret: 'password' },
+    note: `the blog types the password at passwd's prompt; chpasswd reads "${plan.user.name}:<password>" on stdin and writes the same /etc/shadow entry`,
+  };
+}
+
+/** `user.passwordVia: passwd`: set the password on the booted system, before the user logs in. */
+export async function setPasswordWithPasswd(ctx: StepContext): Promise<void> {
+  const c = passwordCommand(ctx.plan);
+  await ctx.step(c.name, () => ctx.shell.expectSuccess(c.command, { stdin: `${ctx.plan.user.name}:${ctx.plan.user.password}\n`, timeoutMs: ctx.plan.timeouts.commandMs, signal: ctx.signal }));
+}
+
+/**
+ * Where a service's state file goes. On debian no daemon runs and the files stand in for its
+ * state; on nixos the daemon's own files are there, so ours go beside them, in a folder of
+ * their own the daemon does not use.
+ */
+export function serviceFilePath(guest: Plan['guest'], statePath: string, file: string): string {
+  return guest === 'nixos' ? `${statePath}/darlings-state/${file}` : `${statePath}/${file}`;
+}
+
 export async function persistOnFirstBoot(ctx: StepContext): Promise<void> {
   const run = (cmd: string) => ctx.shell.expectSuccess(cmd, { timeoutMs: ctx.plan.timeouts.commandMs, signal: ctx.signal });
   await ctx.step('wait for NetworkManager', () =>
@@ -38,31 +70,27 @@ export async function persistOnFirstBoot(ctx: StepContext): Promise<void> {
       signal: ctx.signal,
     }),
   );
+  // A saved network, as a person's Wi-Fi connections are (QEMU has no Wi-Fi to join).
   await ctx.step('save a NetworkManager connection', async () => {
     const uuid = (await run('cat /proc/sys/kernel/random/uuid')).trim();
     await ctx.shell.upload(`/etc/NetworkManager/system-connections/${NM_CONNECTION}.nmconnection`, nmKeyfile(uuid), 0o600);
-    await ctx.shell.run('nmcli connection reload', { timeoutMs: ctx.plan.timeouts.commandMs });
+    await run('nmcli connection reload');
   });
   for (const state of ctx.plan.serviceState) {
     await ctx.step(`service state in ${state.path}`, async () => {
-      // A service would create its folder; through a dangling L link that means its target.
-      await run(`p=${shQuote(state.path)}; if [ -L "$p" ]; then mkdir -p "$(readlink "$p")"; else mkdir -p "$p"; fi`);
       for (const f of state.files) {
-        const path = shQuote(`${state.path}/${f}`);
-        await run(`mkdir -p "$(dirname ${path})" && head -c 4096 /dev/urandom | sha256sum > ${path}`);
+        const path = shQuote(serviceFilePath(ctx.plan.guest, state.path, f));
+        // set -C (noclobber): never over a file that is there already (a daemon's own).
+        await run(`mkdir -p "$(dirname ${path})" && set -C && head -c 4096 /dev/urandom | sha256sum > ${path}`);
       }
     });
   }
-  const copied: string[] = [];
-  await ctx.step('copy state into /persist (the blog, after the first boot)', async () => {
-    for (const pair of persistPairs(ctx.plan.persist, (n) => ctx.driver.etcEntry(n))) {
-      const out = await run(
-        `l=${shQuote(pair.live)}; k=${shQuote(pair.kept)}; if [ -e "$l" ] && [ ! -L "$l" ] && [ ! -e "$k" ]; then mkdir -p "$(dirname "$k")" && cp -a "$l" "$k" && echo copied; fi; true`,
-      );
-      if (out.includes('copied')) copied.push(pair.live);
-    }
-  });
-  ctx.facts.persisted = [...(ctx.facts.persisted ?? []), ...copied];
+  await ctx.step(`apply the opt-in configuration (${ctx.plan.guest === 'nixos' ? 'nixos-rebuild boot' : "the stand-in's nixos-rebuild boot"})`, () =>
+    ctx.driver.applyOptIn(ctx.shell, ctx.plan, ctx.signal),
+  );
+  const outcomes = await ctx.step('copy state into /persist (the blog\'s commands)', () => runPersistCommands(ctx));
+  ctx.facts.persistCommands = outcomes;
+  ctx.facts.persisted = outcomes.filter((o) => o.exitCode === 0).map((o) => o.name);
 }
 
 export async function writeCanaries(ctx: StepContext): Promise<void> {
@@ -74,6 +102,6 @@ export async function writeCanaries(ctx: StepContext): Promise<void> {
   });
   ctx.facts.canaryToken = token;
   ctx.facts.canaries = canaries;
-  ctx.facts.serviceFiles = ctx.plan.serviceState.flatMap((s) => s.files.map((f) => `${s.path}/${f}`));
+  ctx.facts.serviceFiles = ctx.plan.serviceState.flatMap((s) => s.files.map((f) => serviceFilePath(ctx.plan.guest, s.path, f)));
   await run('sync');
 }

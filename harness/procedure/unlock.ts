@@ -1,18 +1,27 @@
 /**
  * Boot of the installed system as a person does it at the console: wait for the passphrase
  * prompt, type the wrong passphrases the scenario lists (each must be refused), then the right
- * one; follow the rollback; log in on the serial console with the user's password.
+ * one; follow the rollback; log in on the serial console with the user's password. The login is
+ * recorded (facts.login, COMMON.md interface 3), not fatal: whether the user can still log in
+ * after the rollback is what persist.login judges; root's SSH key lets the run go on.
  */
 import type { Plan } from '../scenario/plan.ts';
 import type { SerialConsole } from '../channels/serial.ts';
 import { HOSTKEY_LINE } from '../channels/keys.ts';
-import { CheckFailed } from '../errors.ts';
 import type { StepRunner } from './context.ts';
 import type { GuestDriver } from '../guests/guest.ts';
 
 export const LOGIN_PROMPT = /login: *$/m;
 export const PASSWORD_PROMPT = /Password: *$/m;
 export const SHELL_PROMPT = /[$#] $/m;
+/** What login(1) says for a wrong password or a locked account, before it asks again. */
+export const LOGIN_REFUSED = /Login incorrect/;
+
+/** One console login attempt with the user's password. */
+export interface LoginOutcome {
+  ok: boolean;
+  message: string;
+}
 
 export interface UnlockResult {
   /** The ssh host key line the target announced on its console. */
@@ -23,6 +32,8 @@ export interface UnlockResult {
   rollbackLines: string[];
   /** The console from the first passphrase prompt to the login prompt: stage 1 as it ran. */
   stage1Text: string;
+  /** The console login as the user, after `beforeLogin`. */
+  login: LoginOutcome;
 }
 
 export async function unlockAndLogIn(
@@ -31,6 +42,8 @@ export async function unlockAndLogIn(
   driver: Pick<GuestDriver, 'passphrasePrompt' | 'passphraseRefused'>,
   step: StepRunner,
   signal?: AbortSignal,
+  /** Runs once the login prompt is up, before the login (the blog's `passwd delta` as root). */
+  beforeLogin?: (hostKeyLine: string) => Promise<void>,
 ): Promise<UnlockResult> {
   const t = plan.timeouts;
   const bootOffset = serial.markBoot();
@@ -59,15 +72,32 @@ export async function unlockAndLogIn(
     .map((l) => l.trim());
   await step('wait for the login prompt', () => serial.waitFor(LOGIN_PROMPT, { timeoutMs: t.loginMs, signal, what: 'the login prompt on the serial console', from: afterPrompt }));
   const stage1Text = serial.since(stage1Start).replace(/\r/g, '');
-  await step(`log in as ${plan.user.name} on the serial console`, async () => {
-    serial.sendLine(plan.user.name);
-    await serial.waitFor(PASSWORD_PROMPT, { timeoutMs: t.loginMs, signal, what: 'the password prompt' });
-    serial.typeSecret(plan.user.password);
-    // login flushes typeahead while it sets up the session: type only once the shell prompts.
-    await serial.waitFor(SHELL_PROMPT, { timeoutMs: t.loginMs, signal, what: `a shell prompt for ${plan.user.name} after login` });
-    const who = await serial.run('id -un', { timeoutMs: t.loginMs, signal, what: `a shell for ${plan.user.name} after login` });
-    if (who.output.trim().split('\n').pop()?.trim() !== plan.user.name)
-      throw new CheckFailed(`Logged in, but \`id -un\` says ${JSON.stringify(who.output.trim())}`);
+  await beforeLogin?.(hostKey[1]!);
+  const login = await step(`log in as ${plan.user.name} on the serial console`, () => logIn(serial, plan, signal));
+  return { hostKeyLine: hostKey[1]!, bootOffset, rollbackLines, stage1Text, login };
+}
+
+/**
+ * Types the user's name and password at the console's login prompt. A refused password
+ * ("Login incorrect") is an outcome, not an error; a console that says neither within the login
+ * timeout is an error (the machine is not there).
+ */
+export async function logIn(serial: SerialConsole, plan: Plan, signal?: AbortSignal): Promise<LoginOutcome> {
+  const t = plan.timeouts;
+  serial.sendLine(plan.user.name);
+  await serial.waitFor(PASSWORD_PROMPT, { timeoutMs: t.loginMs, signal, what: 'the password prompt' });
+  const from = serial.position;
+  serial.typeSecret(plan.user.password);
+  // login flushes typeahead while it sets up the session: type only once the shell prompts.
+  const answer = await serial.waitFor(new RegExp(`${SHELL_PROMPT.source}|${LOGIN_REFUSED.source}`, 'm'), {
+    timeoutMs: t.loginMs,
+    signal,
+    what: `a shell prompt or "Login incorrect" for ${plan.user.name}`,
+    from,
   });
-  return { hostKeyLine: hostKey[1]!, bootOffset, rollbackLines, stage1Text };
+  if (LOGIN_REFUSED.test(answer[0])) return { ok: false, message: `login as ${plan.user.name} with the scenario's password: Login incorrect` };
+  const who = await serial.run('id -un', { timeoutMs: t.loginMs, signal, what: `a shell for ${plan.user.name} after login` });
+  const name = who.output.trim().split('\n').pop()?.trim();
+  if (name !== plan.user.name) return { ok: false, message: `logged in, but \`id -un\` says ${JSON.stringify(who.output.trim())}` };
+  return { ok: true, message: `logged in as ${plan.user.name} on the console` };
 }

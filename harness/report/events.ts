@@ -31,6 +31,8 @@ export type HarnessEvent =
       type: 'check'; runId: string; id: string; status: CheckStatus; message: string; expectedFailure: boolean; at: number;
       /** Addition: where in the serial logs the check's moment is (links the HTML report there). */
       serial?: { boot: number; line: number };
+      /** Addition: the expected failure is a known gap of the recipe. */
+      knownGap?: boolean;
     }
   | { type: 'artifact'; runId: string; name: string; path: string; at: number }
   | { type: 'log'; runId: string; level: 'info' | 'warn'; message: string; at: number }

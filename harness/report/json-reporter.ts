@@ -54,6 +54,10 @@ export function toContract(r: RunResult): RunResult {
   }
   copy(out, r, ['outputDir']);
   if (r.checkpoint) out.checkpoint = { from: r.checkpoint.from, key: r.checkpoint.key, rebuilt: r.checkpoint.rebuilt };
+  // Additions: the recipe's known gaps, the scenario's deviations, commands that failed as expected.
+  if (r.knownGaps?.length) out.knownGaps = r.knownGaps.map((g) => ({ kind: g.kind, id: g.id, reason: g.reason, message: g.message }));
+  if (r.deviations?.length) out.deviations = r.deviations.map((d) => ({ blog: d.blog, instead: d.instead, reason: d.reason }));
+  if (r.commandFailures?.length) out.commandFailures = r.commandFailures.map((c) => ({ command: c.command, exitCode: c.exitCode, stderr: c.stderr, reason: c.reason, gap: c.gap }));
   return out;
 }
 
@@ -65,7 +69,7 @@ function phase(p: PhaseResult): PhaseResult {
 
 function check(c: CheckResult): CheckResult {
   const out: CheckResult = { id: c.id, status: c.status, message: c.message ?? '', expectedFailure: !!c.expectedFailure };
-  copy(out, c, ['ok', 'atMs']);
+  copy(out, c, ['ok', 'atMs', 'reason', 'knownGap']);
   if (c.serial) out.serial = { boot: c.serial.boot, line: c.serial.line };
   return out;
 }

@@ -9,7 +9,7 @@
  */
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import { checkOk, countChecks, runTitle } from './format.ts';
+import { checkOk, countChecks, recipeLines, runTitle } from './format.ts';
 import type { OutputDir } from './output-dir.ts';
 import type { CheckResult, PhaseResult, RunResult } from './results.ts';
 import { RunFileReporter } from './run-files.ts';
@@ -58,10 +58,15 @@ export function renderJunit(r: RunResult): string {
   prop('kernel', r.kernel);
   prop('qemuVersion', r.host?.qemuVersion);
   prop('status', r.status);
+  (r.knownGaps ?? []).forEach((g, i) => prop(`knownGap.${i + 1}`, `${g.id}: ${g.reason}`));
+  (r.deviations ?? []).forEach((d, i) => prop(`deviation.${i + 1}`, `${d.instead} (instead of ${d.blog}): ${d.reason}`));
 
   const base = `${r.scenario}.${r.guest}`;
   for (const p of r.phases) phaseCase(suite, `${base}.phases`, p);
   for (const c of r.checks) checkCase(suite, `${base}.checks`, c);
+  // Apart from the checks: the recipe's known gaps, deviations and expected command failures.
+  const recipe = recipeLines(r);
+  if (recipe.length) suite.ele('system-out').txt(clean(['The recipe as written:', ...recipe].join('\n')));
   if (r.error) suite.ele('system-err').txt(clean(r.error));
 
   return doc.end({ prettyPrint: true }) + '\n';
@@ -83,7 +88,8 @@ function checkCase(suite: XMLBuilder, classname: string, c: CheckResult): void {
     return;
   }
   if (checkOk(c)) {
-    if (c.expectedFailure) tc.ele('system-out').txt(`expected failure: the scenario expects ${c.id} to fail, and it did.${message ? `\n${message}` : ''}`);
+    if (c.expectedFailure && c.knownGap) tc.ele('system-out').txt(`known gap of the recipe: ${clean(c.reason ?? '')}\nthe scenario declares that the blog's recipe falls short here, and the run shows it.${message ? `\n${message}` : ''}`);
+    else if (c.expectedFailure) tc.ele('system-out').txt(`expected failure: the scenario expects ${c.id} to fail${c.reason ? ` (${clean(c.reason)})` : ''}, and it did.${message ? `\n${message}` : ''}`);
     return;
   }
   const why = c.expectedFailure ? `expected to fail, but passed${message ? `: ${message}` : ''}` : message || `${c.id} failed`;

@@ -12,7 +12,7 @@
  * // [blog-xps13/debian] install ▸ partition … 0.6 s
  */
 import type { HarnessEvent, Reporter, RunInfo } from './events.ts';
-import { checkOk, countChecks } from './format.ts';
+import { checkOk, countChecks, recipeLines } from './format.ts';
 import { formatDuration } from '../util/duration.ts';
 import type { RunResult } from './results.ts';
 import type { Redactor } from '../util/redact.ts';
@@ -130,7 +130,8 @@ export class ListReporter implements Reporter {
         const n = countChecks(e.result.checks);
         const ok = e.result.status === 'passed';
         const verdict = ok ? this.#c('green', '✓ passed') : this.#c('red', `✗ ${e.result.status}`);
-        this.#print(`${tag} ${verdict} in ${formatDuration(e.result.durationMs)} ${this.#c('dim', `· checks ${n.passed} passed, ${n.failed} failed, ${n.skipped} skipped`)}`);
+        const apart = [n.gaps ? `${n.gaps} known gap${n.gaps > 1 ? 's' : ''} of the recipe` : '', n.expected ? `${n.expected} expected failure${n.expected > 1 ? 's' : ''}` : ''].filter(Boolean);
+        this.#print(`${tag} ${verdict} in ${formatDuration(e.result.durationMs)} ${this.#c('dim', `· checks ${n.passed} passed, ${n.failed} failed, ${n.skipped} skipped${apart.length ? ` (of the passed: ${apart.join(', ')})` : ''}`)}`);
         break;
       }
       default:
@@ -148,6 +149,8 @@ export class ListReporter implements Reporter {
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => visible(r[i] ?? '').length)));
     const line = (cells: string[]): string => '  ' + cells.map((c, i) => pad(c, widths[i]!, i >= 5)).join('  ').trimEnd();
     const out = ['', this.#c('bold', line(head)), ...rows.map(line)];
+    const recipe = results.flatMap((r) => recipeLines(r).map((l) => `  ${this.#c('dim', `${r.scenario}/${r.guest}`)} ${l}`));
+    if (recipe.length) out.push('', 'The recipe as written (known gaps, deviations):', ...recipe);
     const dirs = results.map((r) => r.outputDir ?? this.#infoFor(r)?.outputDir).filter((d): d is string => !!d);
     if (dirs.length) out.push('', 'Output:', ...dirs.map((d) => `  ${d}`));
     this.#write(out.join('\n') + '\n');
@@ -171,7 +174,7 @@ export class ListReporter implements Reporter {
     if (e.status === 'skipped') return `${this.#c('yellow', '−')} ${e.id} ${this.#c('dim', `skipped${msg}`)}`;
     if (checkOk(e)) {
       return e.expectedFailure
-        ? `${this.#c('green', '✓')} ${e.id} ${this.#c('yellow', '(expected failure)')}${this.#c('dim', msg)}`
+        ? `${this.#c('green', '✓')} ${e.id} ${this.#c('yellow', e.knownGap ? '(known gap of the recipe)' : '(expected failure)')}${this.#c('dim', msg)}`
         : `${this.#c('green', '✓')} ${e.id}`;
     }
     return e.expectedFailure

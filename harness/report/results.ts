@@ -26,6 +26,37 @@ export interface CheckResult {
   atMs?: number;
   /** Addition: the serial log line nearest the check's moment (`serial-<boot>.log`, 1-based). */
   serial?: { boot: number; line: number };
+  /** Addition: why the scenario expects this check to fail. */
+  reason?: string;
+  /** Addition: the expected failure is a known gap of the recipe (the blog's steps fall short). */
+  knownGap?: boolean;
+}
+
+/** Addition: where the recipe as written falls short, as the run showed it. */
+export interface KnownGap {
+  /** A check id, or the procedure command that failed. */
+  kind: 'check' | 'command';
+  id: string;
+  /** Why, as the scenario declares it. */
+  reason: string;
+  /** What the run saw: the check's message, or the command's exit status and stderr. */
+  message: string;
+}
+
+/** Addition: a step of the blog the scenario mends, and why. */
+export interface Deviation {
+  blog: string;
+  instead: string;
+  reason: string;
+}
+
+/** Addition: a procedure command the scenario expects to fail, as it ran. */
+export interface CommandFailure {
+  command: string;
+  exitCode: number;
+  stderr: string;
+  reason: string;
+  gap: boolean;
 }
 
 export interface RunResult {
@@ -52,4 +83,10 @@ export interface RunResult {
    * was missing or stale, `rebuilt: true` (the run installed, and booted, first).
    */
   checkpoint?: { from: string; key: string; rebuilt: boolean };
+  /** Known gaps of the recipe the run showed (declared with `gap: true`), apart from passes and expected failures. */
+  knownGaps?: KnownGap[];
+  /** Steps of the blog the scenario mends. */
+  deviations?: Deviation[];
+  /** Procedure commands that failed as the scenario expected. */
+  commandFailures?: CommandFailure[];
 }

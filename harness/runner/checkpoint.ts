@@ -47,7 +47,7 @@ export function installCommands(plan: Plan): string[] {
  */
 export function checkpointKey(plan: Plan, imageKey: string, stage: CheckpointStage, written: WrittenToDisk): string {
   const shaping = {
-    v: 2,
+    v: 3, // 3: the install writes the minimal configuration, the opt-in one comes on the first boot
     imageKey,
     written: sha(JSON.stringify([Object.entries(written.configFiles).sort(([a], [b]) => a.localeCompare(b)), written.commands])),
     guest: plan.guest,
@@ -57,7 +57,7 @@ export function checkpointKey(plan: Plan, imageKey: string, stage: CheckpointSta
     partitions: plan.partitions,
     luks: { ...plan.luks, wrongPassphrases: undefined, passphrase: sha(plan.luks.passphrase) },
     btrfs: plan.btrfs,
-    user: { name: plan.user.name, password: sha(plan.user.password) },
+    user: { name: plan.user.name, password: sha(plan.user.password), passwordVia: plan.user.passwordVia },
     rollback: plan.rollback.kind === 'script' ? { kind: 'script', source: plan.rollback.source } : plan.rollback,
     initrd: plan.initrd,
     persist: plan.persist,

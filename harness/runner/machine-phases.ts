@@ -10,6 +10,7 @@ import { copyVars } from '../vm/firmware.ts';
 import { generateClientKey, HOSTKEY_LINE } from '../channels/keys.ts';
 import { Guest } from '../session/guest.ts';
 import { unlockAndLogIn } from '../procedure/unlock.ts';
+import { setPasswordWithPasswd } from '../procedure/state.ts';
 import { closeInstallation } from '../procedure/finish-install.ts';
 import type { RunContext } from './run-context.ts';
 import { holdImage } from '../cache/use.ts';
@@ -95,14 +96,20 @@ export async function powerOffInstaller(run: RunContext): Promise<void> {
  * A boot of the installed system as a person does it: passphrase at the prompt, the rollback,
  * login on the console; then SSH with the host key that boot announced.
  */
-export async function bootTarget(run: RunContext, label: string): Promise<void> {
+export async function bootTarget(run: RunContext, label: string, o: { firstBoot?: boolean } = {}): Promise<void> {
   const guest = run.booted;
   const m = await guest.boot(label, { installer: false });
-  const r = await unlockAndLogIn(m.serial, run.plan, run.o.driver, run.seq.step, run.o.signal);
+  // SSH before the console login, so the blog's `passwd delta` (as root) can come first.
+  const r = await unlockAndLogIn(m.serial, run.plan, run.o.driver, run.seq.step, run.o.signal, async (hostKeyLine) => {
+    await run.seq.step('connect over SSH (host key pinned from the console)', () => guest.connect(hostKeyLine));
+    if (o.firstBoot && run.plan.user.passwordVia === 'passwd') await setPasswordWithPasswd(run.stepContext());
+  });
   if (r.rollbackLines.length) run.log(`rollback: ${r.rollbackLines.join(' | ')}`);
   const boot = guest.boots.length;
-  run.record({ stage1: [...(run.facts.stage1 ?? []), { boot, initrd: run.plan.initrd, text: r.stage1Text }] });
-  await run.seq.step('connect over SSH (host key pinned from the console)', () => guest.connect(r.hostKeyLine));
+  run.record({
+    stage1: [...(run.facts.stage1 ?? []), { boot, initrd: run.plan.initrd, text: r.stage1Text }],
+    login: [...(run.facts.login ?? []), { boot, ...r.login }],
+  });
 }
 
 /**

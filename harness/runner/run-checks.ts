@@ -114,6 +114,8 @@ export async function runChecks(o: RunChecksOptions): Promise<CheckResult[]> {
     currentBoot: o.facts.currentBoot,
     stage1: o.facts.stage1,
     expectedKernel: o.facts.expectedKernel,
+    login: o.facts.login,
+    powerCut: o.facts.powerCut,
   };
   const record: GatheredRecord = { scenario: plan.name, guest: plan.guest, plan: jp, facts: jf, checks: {} };
   const results = o.results ?? [];
@@ -141,7 +143,8 @@ export async function runChecks(o: RunChecksOptions): Promise<CheckResult[]> {
     }
     const expectedFailure = plan.expectedFailures.includes(check.id);
     results.push({ id: check.id, status: outcome.status, message: outcome.message, expectedFailure });
-    o.emit({ type: 'check', runId: o.runId, id: check.id, status: outcome.status, message: outcome.message, expectedFailure, at: Date.now() });
+    const knownGap = plan.expectations.some((e) => e.id === check.id && e.gap);
+    o.emit({ type: 'check', runId: o.runId, id: check.id, status: outcome.status, message: outcome.message, expectedFailure, ...(knownGap && { knownGap }), at: Date.now() });
   }
   await o.out.writeText(GATHERED_FILE, `${JSON.stringify(record, null, 1)}\n`);
   o.emit({ type: 'artifact', runId: o.runId, name: GATHERED_FILE, path: o.out.resolve(GATHERED_FILE), at: Date.now() });

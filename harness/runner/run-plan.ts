@@ -9,8 +9,8 @@ import type { RunResult } from '../report/results.ts';
 import { installPhases } from '../procedure/install.ts';
 import { persistOnFirstBoot, writeCanaries } from '../procedure/state.ts';
 import { readKernelLog } from '../procedure/kernel-log.ts';
-import { startUnsyncedWrites } from '../procedure/power-cut.ts';
-import { ALL_CHECKS, POWER_CUT_CHECKS } from '../checks/index.ts';
+import { cutPowerMidWrite } from '../procedure/power-cut.ts';
+import { checksForPlan } from '../checks/index.ts';
 import { recordBefore, runChecks } from './run-checks.ts';
 import { buildRunbook, PROCEDURE_FILE } from '../runbook/index.ts';
 import { Sequencer, type Phase } from './sequencer.ts';
@@ -102,7 +102,7 @@ function install(run: RunContext, shaping: Plan): Phase[] {
  */
 function firstBoot(run: RunContext, plan: Plan, keepFirstBoot: Plan | undefined): Phase[] {
   const phases: Phase[] = [
-    { name: 'first-boot', run: () => bootTarget(run, 'first boot of the installed system') },
+    { name: 'first-boot', run: () => bootTarget(run, 'first boot of the installed system', { firstBoot: true }) },
     {
       name: 'first-boot-state',
       run: async () => {
@@ -123,9 +123,7 @@ function firstBoot(run: RunContext, plan: Plan, keepFirstBoot: Plan | undefined)
     phases.push({
       name: 'power-cut',
       run: async () => {
-        await startUnsyncedWrites(run.stepContext(), cut.writeMiB);
-        await new Promise((r) => setTimeout(r, cut.afterMs));
-        await run.seq.step('pull the plug (QMP quit)', () => run.booted.powerCut());
+        run.record({ powerCut: await cutPowerMidWrite(run.stepContext(), cut, () => run.booted.powerCut()) });
         await bootTarget(run, 'after the power cut');
       },
     });
@@ -149,7 +147,7 @@ function lastBoot(run: RunContext): Phase[] {
       name: 'checks',
       run: async () => {
         run.record({ currentBoot: run.booted.boots.length });
-        const checks = run.plan.powerCut ? [...ALL_CHECKS, ...POWER_CUT_CHECKS] : ALL_CHECKS;
+        const checks = checksForPlan(run.plan);
         run.checks = [];
         await runChecks({ checks, results: run.checks, plan: run.plan, shell: run.booted.shell, guest: run.o.driver, facts: run.facts, out: run.out, emit: run.o.emit, runId: run.runId, signal: run.o.signal, step: run.seq.step });
       },

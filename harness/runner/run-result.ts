@@ -5,6 +5,7 @@
 import type { RunResult } from '../report/results.ts';
 import { ALL_CHECKS } from '../checks/index.ts';
 import { judgeChecks, runStatus } from './judge.ts';
+import { annotateExpectations, recipeNotes } from './recipe-notes.ts';
 import type { RunContext } from './run-context.ts';
 
 export async function runResult(run: RunContext, startedAt: number): Promise<RunResult> {
@@ -15,7 +16,7 @@ export async function runResult(run: RunContext, startedAt: number): Promise<Run
   if (failed && !checks.length) {
     checks = ALL_CHECKS.map((c) => ({ id: c.id, status: 'skipped' as const, message: `not run: phase ${failed.phase} did not pass`, expectedFailure: false }));
   }
-  const judged = judgeChecks(checks, plan.expectedFailures);
+  const judged = annotateExpectations(judgeChecks(checks, plan.expectedFailures), plan);
   let error = failed ? `${failed.phase}: ${redactor.redact(failed.error instanceof Error ? failed.error.message : String(failed.error))}` : undefined;
   let status = runStatus(phases, judged, plan.expectedFailures);
   if (status === 'passed' && !judged.some((c) => c.status !== 'skipped')) {
@@ -37,6 +38,8 @@ export async function runResult(run: RunContext, startedAt: number): Promise<Run
     boots: run.guest?.boots ?? [],
     outputDir: info.outputDir,
     ...(run.checkpoint && { checkpoint: run.checkpoint }),
+    // A from: run copied with its base's commands: the merged plan has their deviations.
+    ...recipeNotes(run.plan ?? plan, judged, run.facts ?? {}),
   };
   result.artifacts = await run.out.list().catch(() => []);
   return result;

@@ -23,6 +23,8 @@ export const KNOWN_CHECK_IDS: readonly CheckId[] = [
   'persist.nixos-marker',
   'persist.nm-seen-bssids',
   'persist.nm-timestamps',
+  'persist.login',
+  'services.active',
 ];
 
 export const CHECK_ID_PREFIXES: readonly string[] = ['kernel.', 'hardware.', 'power-cut.'];

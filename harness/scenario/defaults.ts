@@ -71,6 +71,24 @@ export const DEFAULT_PERSIST_TMPFILES: readonly string[] = [
 ];
 
 /**
+ * The blog's copies into /persist, typed after `nixos-rebuild boot` and before the reboot (as
+ * root: the blog's `sudo` is left out; bash, for the brace expansion). Verbatim: the blog's
+ * `cp {,/persist}/etc/nixos` has no `-r`; a scenario mends it with a declared deviation.
+ */
+export const DEFAULT_PERSIST_COMMANDS: readonly string[] = [
+  'mkdir -p /persist/etc/NetworkManager',
+  'cp -r {,/persist}/etc/NetworkManager/system-connections',
+  'mkdir -p /persist/var/lib/NetworkManager',
+  'cp /var/lib/NetworkManager/{secret_key,seen-bssids,timestamps} /persist/var/lib/NetworkManager/',
+  'cp {,/persist}/etc/nixos',
+  'cp {,/persist}/etc/adjtime',
+  'cp {,/persist}/etc/NIXOS',
+];
+
+/** How the user's password survives the rollback unless the scenario says: a hash in the configuration. */
+export const DEFAULT_PASSWORD_VIA = 'configuration';
+
+/**
  * What the fs-diff may list after the rollback without the run failing `state.drift`: files every
  * boot writes anew onto the blank root (host keys, the random seed, NixOS's generated /etc).
  * A scenario's `fsDiff.allow` adds to these.
@@ -84,11 +102,6 @@ export const DEFAULT_FS_DIFF_ALLOW: readonly string[] = [
   '^/var/lib/systemd/',
   '^/var/lib/nixos/',
   '^/var/lib/NetworkManager/(NetworkManager\\.state|NetworkManager-intern\\.conf|internal-|dhclient|lease)',
-  // NetworkManager saves `timestamps` by writing a new file and renaming it over the old one,
-  // which replaces the blog's L link with a plain file on the rolled-back root: found by the
-  // first full run. A known gap of the blog's rule for this file (secret_key, only read once it
-  // exists, keeps its link); allowed here so every scenario with the default rules says the same.
-  '^/var/lib/NetworkManager/timestamps$',
   '^/var/cache/',
   '^/var/\\.updated$',
   '^/root/\\.(bash_history|nix-)',

@@ -41,6 +41,9 @@ export function mergeOntoBase(plan: Plan, base: Plan): Plan {
     rollback: base.rollback,
     initrd: base.initrd,
     persist: base.persist,
+    // The persist commands are the base's, and so are their mends and expected failures.
+    deviations: base.deviations,
+    expectedCommandFailures: base.expectedCommandFailures,
     nixosExtraConfig: base.nixosExtraConfig,
     nixosOwn: base.nixosOwn,
     ...(firstBoot && { serviceState: base.serviceState, canaries: base.canaries }),

@@ -11,7 +11,7 @@ import type { CheckpointStage, GuestName, Plan, PlanNixosOwn, PlanProfile, PlanR
 import { readOwnNixos } from './nixos-own.ts';
 import { loadProfile, PROFILES_DIR } from './profile.ts';
 import { issueToError, parseSource, showValue, type KeyPath, type SourceFile } from './positions.ts';
-import { checkAcrossKeys, kernelChoices, resolveKernel, scenarioKernels } from './rules.ts';
+import { applyDeviations, checkAcrossKeys, kernelChoices, persistCommandsOf, resolveKernel, scenarioKernels } from './rules.ts';
 import { parseLinkRule } from './tmpfiles.ts';
 import { scenarioSchema, TIMEOUT_KEYS, type ScenarioInput } from './schema.ts';
 import { findBaseFile, mergeOntoBase } from './from.ts';
@@ -224,6 +224,7 @@ function buildPlan(scenario: Scenario, guest: GuestName, kernel: string, profile
   const user = {
     name: input.user?.name ?? D.DEFAULT_USER.name,
     password: input.user?.password ?? D.DEFAULT_USER.password,
+    passwordVia: input.user?.passwordVia ?? D.DEFAULT_PASSWORD_VIA,
   };
   const timeouts = Object.fromEntries(
     TIMEOUT_KEYS.map((key) => [key, Math.round((input.timeouts?.[key] ?? D.DEFAULT_TIMEOUTS[key]) * scale)]),
@@ -263,13 +264,19 @@ function buildPlan(scenario: Scenario, guest: GuestName, kernel: string, profile
     kernel: { name: kernel },
     persist: persistFor(input),
     nixosExtraConfig: input.nixos?.extraConfig ?? '',
-    serviceState: (input.serviceState ?? []).map((s) => ({ path: s.path, files: [...(s.files ?? [])] })),
+    serviceState: (input.serviceState ?? []).map((s) => ({ path: s.path, files: [...(s.files ?? [])], ...(s.unit && { unit: s.unit }) })),
     canaries: { extra: (input.canaries ?? []).map((c) => ({ path: c.path, expect: c.expect ?? 'gone' })) },
     fsDiff: {
       ...(scenario.fsDiffScript && { script: scenario.fsDiffScript }),
       allow: [...D.DEFAULT_FS_DIFF_ALLOW, ...(input.fsDiff?.allow ?? [])],
     },
-    expectedFailures: [...(input.expect?.failures ?? [])],
+    expectedFailures: (input.expect?.failures ?? []).map((f) => f.id),
+    expectations: (input.expect?.failures ?? []).map((f) => ({ id: f.id, reason: f.reason, gap: f.gap ?? false })),
+    // `guests` narrows an expected command failure to the guests where it happens.
+    expectedCommandFailures: (input.expect?.commands ?? [])
+      .filter((c) => !c.guests || c.guests.includes(guest))
+      .map((c) => ({ command: c.command, reason: c.reason, gap: c.gap ?? false })),
+    deviations: (input.deviations ?? []).map((d) => ({ ...d })),
     skipChecks: (input.skip ?? []).map((s) => ({ id: s.check, reason: s.reason })),
     kernelLog: { deny: [...(input.kernelLog?.deny ?? [])], allow: [...(input.kernelLog?.allow ?? [])] },
     timeouts,
@@ -292,7 +299,7 @@ function buildPlan(scenario: Scenario, guest: GuestName, kernel: string, profile
  * `copy` is derived: what the procedure copies into /persist before the persisting reboot.
  * @example persistFor({ guests: ['debian'] }).copy[0] // '/etc/nixos'
  */
-export function persistFor(input: Pick<ScenarioInput, 'persist' | 'extraPersist'>): Plan['persist'] {
+export function persistFor(input: Pick<ScenarioInput, 'persist' | 'extraPersist' | 'deviations'>): Plan['persist'] {
   const etc = { ...(input.persist?.etc ?? D.DEFAULT_PERSIST_ETC), ...(input.extraPersist?.etc ?? {}) };
   const rules = [...(input.persist?.tmpfiles ?? D.DEFAULT_PERSIST_TMPFILES), ...(input.extraPersist?.tmpfiles ?? [])];
   const tmpfiles = [...new Set(rules)];
@@ -300,5 +307,6 @@ export function persistFor(input: Pick<ScenarioInput, 'persist' | 'extraPersist'
     ...Object.keys(etc).map((name) => `/etc/${name.replace(/\/+$/, '')}`),
     ...tmpfiles.flatMap((rule) => parseLinkRule(rule)?.path ?? []),
   ];
-  return { etc, tmpfiles, copy: [...new Set(copy)] };
+  const commands = applyDeviations(persistCommandsOf(input), input.deviations ?? []);
+  return { etc, tmpfiles, copy: [...new Set(copy)], commands };
 }

@@ -49,6 +49,33 @@ export interface PlanBtrfs {
 export interface PlanUser {
   name: string;
   password: string;
+  /**
+   * How the password survives the rollback: `configuration` (a hash the configuration declares,
+   * read at every activation) or `passwd` (the blog's `passwd delta` on the first boot, which
+   * writes /etc/shadow on the root that the rollback erases).
+   */
+  passwordVia: 'configuration' | 'passwd';
+}
+
+/** A check the scenario expects to fail, and why; `gap` when the blog's recipe itself falls short. */
+export interface PlanExpectation {
+  id: CheckId;
+  reason: string;
+  gap: boolean;
+}
+
+/** A procedure command the scenario expects to exit non-zero (its text as in `persist.commands`). */
+export interface PlanCommandExpectation {
+  command: string;
+  reason: string;
+  gap: boolean;
+}
+
+/** A step of the blog the scenario mends: the blog's command, what runs instead, and why. */
+export interface PlanDeviation {
+  blog: string;
+  instead: string;
+  reason: string;
 }
 
 /** Where the rollback comes from: the blog's script, none (broken on purpose), or the user's. */
@@ -62,8 +89,14 @@ export interface PlanPersist {
   etc: Record<string, string>;
   /** `systemd.tmpfiles.rules`, verbatim. */
   tmpfiles: string[];
-  /** Paths under / that the procedure copies into /persist before the persisting reboot. */
+  /** Paths under / that the opt-in configuration links into /persist (etc entries, L rules). */
   copy: string[];
+  /**
+   * The commands that copy state into /persist on the first boot, after the opt-in configuration
+   * is applied and before the reboot: the blog's unless the scenario says, deviations applied.
+   * Guest-neutral text (`/etc/nixos`); the procedure maps it to the guest (persist-commands.ts).
+   */
+  commands: string[];
 }
 
 export interface PlanCanaries {
@@ -127,12 +160,18 @@ export interface Plan {
   /** Extra NixOS config text, for nixos scenarios that add services (docker, lxd). */
   nixosExtraConfig: string;
   /** Debian stand-in: directories that stand in for services' state (e.g. /var/lib/docker). */
-  serviceState: { path: string; files: string[] }[];
+  serviceState: { path: string; files: string[]; unit?: string }[];
   canaries: PlanCanaries;
   /** fs-diff: the user's script instead of the built-in one, and what it may list. */
   fsDiff: { script?: { path: string; source: string }; allow: string[] };
-  /** Checks that must fail for the run to pass (a deliberately broken rollback). */
+  /** Checks that must fail for the run to pass (a deliberately broken rollback): the ids of `expectations`. */
   expectedFailures: CheckId[];
+  /** The expected failures with their reasons; `gap: true` ones are known gaps of the recipe. */
+  expectations: PlanExpectation[];
+  /** Procedure commands expected to fail (the run goes on, and says so). */
+  expectedCommandFailures: PlanCommandExpectation[];
+  /** Steps of the blog this scenario mends, applied to `persist.commands`. */
+  deviations: PlanDeviation[];
   /** Checks not run at all (reported as skipped, with the reason). */
   skipChecks: { id: CheckId; reason: string }[];
   /** Kernel log patterns that fail `kernel.log-clean`, and known-harmless ones. */

@@ -39,6 +39,36 @@ export function checkAcrossKeys(source: SourceFile, input: ScenarioInput): void 
   checkBtrfs(source, input);
   checkExpectations(source, input);
   checkFrom(source, input);
+  checkCommands(source, input);
+}
+
+/** A deviation mends one of the scenario's commands, and an expected command failure names one. */
+function checkCommands(source: SourceFile, input: ScenarioInput): void {
+  const listed = persistCommandsOf(input);
+  input.deviations?.forEach((d, i) => {
+    if (listed.includes(d.blog)) return;
+    throw source.error(`Expected \`deviations[${i}].blog\` to be one of the persist commands, got ${showValue(d.blog)}`, ['deviations', i, 'blog']);
+  });
+  const mended = applyDeviations(listed, input.deviations ?? []);
+  input.expect?.commands?.forEach((c, i) => {
+    if (mended.includes(c.command)) return;
+    throw source.error(`Expected \`expect.commands[${i}].command\` to be one of the persist commands, got ${showValue(c.command)}`, [
+      'expect',
+      'commands',
+      i,
+      'command',
+    ]);
+  });
+}
+
+/** The persist commands before deviations: the scenario's, else the blog's, then `extraPersist`'s. */
+export function persistCommandsOf(input: Pick<ScenarioInput, 'persist' | 'extraPersist'>): string[] {
+  return [...(input.persist?.commands ?? D.DEFAULT_PERSIST_COMMANDS), ...(input.extraPersist?.commands ?? [])];
+}
+
+/** Each deviation's `blog` command replaced by its `instead`. */
+export function applyDeviations(commands: readonly string[], deviations: readonly { blog: string; instead: string }[]): string[] {
+  return commands.map((c) => deviations.find((d) => d.blog === c)?.instead ?? c);
 }
 
 function checkGuests(source: SourceFile, { guests, initrd, nixos }: ScenarioInput): void {
@@ -157,7 +187,11 @@ function checkBtrfs(source: SourceFile, input: ScenarioInput): void {
 
 /** A skipped check cannot also be expected to fail. */
 function checkExpectations(source: SourceFile, input: ScenarioInput): void {
-  const expected = input.expect?.failures ?? [];
+  const expected = (input.expect?.failures ?? []).map((f) => f.id);
+  input.expect?.failures?.forEach((f, i) => {
+    if (expected.indexOf(f.id) === i) return;
+    throw source.error(`Expected \`expect.failures[${i}].id\` to name a check once, got \`${f.id}\` again`, ['expect', 'failures', i, 'id']);
+  });
   input.skip?.forEach((skip, i) => {
     if (!expected.includes(skip.check)) return;
     throw source.error(`Expected \`skip[${i}].check\` to be a check not in \`expect.failures\`, got \`${skip.check}\``, [

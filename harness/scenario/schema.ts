@@ -76,12 +76,29 @@ const tmpfilesRule = text('a tmpfiles.d rule like `L /var/lib/docker - - - - /pe
 const ETC_NAME = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[^\0\n]+$/;
 const etcName = text('a path relative to /etc', (s) => ETC_NAME.test(s));
 
+const shellCommand = text('a one-line shell command', (s) => s.trim().length > 0 && !/[\0\n]/.test(s));
+
 const persist = strict({
   /** `environment.etc.<name>.source`. */
   etc: z.record(etcName, absolutePath, { error: 'a mapping of /etc names to absolute paths' }).optional(),
   /** `systemd.tmpfiles.rules`, verbatim. */
   tmpfiles: list(tmpfilesRule).optional(),
+  /** The commands that copy state into /persist on the first boot, before the reboot (bash, as root). */
+  commands: list(shellCommand).optional(),
 });
+
+const reason = text('a non-empty reason', (s) => s.trim().length > 0);
+
+/** An expected failure: a check id with why it fails; `gap: true` when the recipe itself falls short. */
+const expectedFailure = z.strictObject(
+  { id: checkId, reason, gap: boolean.optional() },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? 'id, reason, gap' : 'a mapping `{ id, reason }` (an expected failure says why it fails)') },
+);
+/** A procedure command expected to exit non-zero (matched by its text), with why. */
+const expectedCommandFailure = z.strictObject(
+  { command: shellCommand, reason, gap: boolean.optional(), guests: list(oneOf(['debian', 'nixos'])).optional() },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? 'command, reason, gap, guests' : 'a mapping `{ command, reason }`') },
+);
 
 const HOSTNAME = /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
 const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
@@ -133,6 +150,8 @@ export const scenarioSchema = strict({
   user: strict({
     name: text('a user name (lower-case, starting with a letter or `_`)', (s) => USER_NAME.test(s)).optional(),
     password: nonEmpty.optional(),
+    /** How the password survives: a hash in the configuration, or the blog's `passwd` after the install. */
+    passwordVia: oneOf(['configuration', 'passwd']).optional(),
   }).optional(),
   btrfs: strict({
     subvolumes: list(
@@ -164,12 +183,19 @@ export const scenarioSchema = strict({
     strict({
       path: absolutePath,
       files: list(text('a relative file name', (s) => FILE_NAME.test(s))).optional(),
+      /** nixos: the daemon's unit, which must be active after the reboot (services.active). */
+      unit: text('a systemd unit name like `docker.service`', (s) => /^[A-Za-z0-9:_.@-]+\.(service|socket)$/.test(s)).optional(),
     }),
   ).optional(),
   canaries: list(strict({ path: absolutePath, expect: oneOf(['gone', 'kept']).optional() })).optional(),
   powerCut: strict({ writeMiB: positiveInteger.optional(), afterMs: positiveInteger.optional() }).optional(),
   fsDiff: strict({ script: nonEmpty.optional(), allow: list(regex).optional() }).optional(),
-  expect: strict({ failures: list(checkId).optional() }).optional(),
+  expect: strict({
+    failures: list(expectedFailure, 'a list of `{ id, reason }` mappings').optional(),
+    commands: list(expectedCommandFailure, 'a list of `{ command, reason }` mappings').optional(),
+  }).optional(),
+  /** Steps of the blog this scenario mends: `blog` is replaced by `instead`, for `reason`. */
+  deviations: list(strict({ blog: shellCommand, instead: shellCommand, reason })).optional(),
   skip: list(strict({ check: checkId, reason: nonEmpty })).optional(),
   kernelLog: strict({ deny: list(regex).optional(), allow: list(regex).optional() }).optional(),
   timeouts: strict(

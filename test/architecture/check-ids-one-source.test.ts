@@ -3,10 +3,10 @@
  * match it: every registered check has a known id, and every known id has exactly one check.
  */
 import { describe, expect, it } from 'vitest';
-import { ALL_CHECKS, POWER_CUT_CHECKS } from '../../harness/checks/index.ts';
+import { ALL_CHECKS, POWER_CUT_CHECKS, SERVICE_CHECKS } from '../../harness/checks/index.ts';
 import { isCheckId, KNOWN_CHECK_IDS } from '../../harness/scenario/checkIds.ts';
 
-const registered = [...ALL_CHECKS, ...POWER_CUT_CHECKS].map((c) => c.id);
+const registered = [...ALL_CHECKS, ...POWER_CUT_CHECKS, ...SERVICE_CHECKS].map((c) => c.id);
 
 describe('check ids come from one list', () => {
   it('every registered check has an id a scenario may name', () => {

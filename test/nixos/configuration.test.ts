@@ -65,7 +65,7 @@ describe('configuration.nix', () => {
   });
 
   it('quotes a hostname or user name that is not a Nix identifier', () => {
-    const text = configurationNix(planWith({ hostname: 'a"b', user: { name: 'let', password: 'x' } }));
+    const text = configurationNix(planWith({ hostname: 'a"b', user: { name: 'let', password: 'x', passwordVia: 'configuration' } }));
     expect(text).toContain('networking.hostName = "a\\"b";');
     expect(text).toContain('users.users."let" = {');
   });

@@ -32,7 +32,7 @@ describe.skipIf(!hasNixInstantiate)('nix-instantiate --parse (needs nix-instanti
   });
 
   it('generated files parse with hostile names', () => {
-    const plan = planWith({ hostname: 'a"${b}', user: { name: 'in', password: 'p' } });
+    const plan = planWith({ hostname: 'a"${b}', user: { name: 'in', password: 'p', passwordVia: 'configuration' } });
     for (const [name, text] of Object.entries(nixosConfigFiles(plan))) {
       expect(nixParseError(text), name).toBeNull();
     }

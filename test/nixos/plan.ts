@@ -3,6 +3,7 @@
  * values of the post, and `planWith` to change what a test is about.
  */
 import type { Plan } from '../../harness/scenario/plan.ts';
+import { DEFAULT_PERSIST_COMMANDS } from '../../harness/scenario/defaults.ts';
 
 /** The blog's setup: hostname apollo, user delta, five subvolumes, NetworkManager persisted. */
 export function blogXps13Plan(): Plan {
@@ -27,7 +28,7 @@ export function blogXps13Plan(): Plan {
       blankSnapshot: 'root-blank',
       mountOptions: ['compress=zstd', 'noatime'],
     },
-    user: { name: 'delta', password: 'hunter2' },
+    user: { name: 'delta', password: 'hunter2', passwordVia: 'configuration' },
     rollback: { kind: 'builtin' },
     initrd: 'scripted',
     kernel: { name: 'latest' },
@@ -45,12 +46,16 @@ export function blogXps13Plan(): Plan {
         'L /var/lib/NetworkManager/timestamps - - - - /persist/var/lib/NetworkManager/timestamps',
       ],
       copy: ['/etc/nixos', '/etc/adjtime', '/etc/NIXOS', '/etc/machine-id'],
+      commands: [...DEFAULT_PERSIST_COMMANDS],
     },
     nixosExtraConfig: '',
     serviceState: [],
     canaries: { extra: [] },
     fsDiff: { allow: [] },
     expectedFailures: [],
+    expectations: [],
+    expectedCommandFailures: [],
+    deviations: [],
     skipChecks: [],
     kernelLog: { deny: [], allow: [] },
     timeouts: {

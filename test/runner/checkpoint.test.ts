@@ -63,13 +63,16 @@ describe('checkpoint keys', () => {
 describe('a run from the first-boot checkpoint', () => {
   it("boots with the base's install, canaries and service state, and its own wrong passphrases", async () => {
     const wrong = await plan('wrong-passphrase.yaml');
-    expect(wrong.from).toMatchObject({ scenario: 'blog-xps13', checkpoint: 'first-boot' });
+    expect(wrong.from).toMatchObject({ scenario: 'blog-xps13-fixed', checkpoint: 'first-boot' });
     const base = wrong.from!.base;
     const merged = mergeOntoBase({ ...wrong, canaries: { extra: [{ path: '/x', expect: 'gone' }] } }, base);
     expect(merged.canaries).toEqual(base.canaries);
     expect(merged.serviceState).toEqual(base.serviceState);
     expect(merged.luks.wrongPassphrases).toEqual(wrong.luks.wrongPassphrases);
     expect(merged.persist).toEqual(base.persist);
+    // The base ran the copies: their mends and expected failures are the base's too.
+    expect(merged.deviations).toEqual(base.deviations);
+    expect(merged.expectedCommandFailures).toEqual(base.expectedCommandFailures);
   });
 
   it('from @installed keeps its own canaries (its run writes them)', async () => {

@@ -198,7 +198,8 @@ describe('expandPlans', () => {
         'kernelLog: { deny: ["BUG:"], allow: ["nvme.*APST"] }',
         'canaries: [{ path: /root/c1 }, { path: /persist/c2, expect: kept }]',
         'serviceState: [{ path: /var/lib/docker, files: [image.db] }, { path: /var/lib/lxd }]',
-        'expect: { failures: [power-cut.fs-intact] }',
+        'expect: { failures: [{ id: power-cut.fs-intact, reason: the cut tears a file, gap: true }], commands: [{ command: "cp {,/persist}/etc/NIXOS", reason: no marker }] }',
+        'deviations: [{ blog: "cp {,/persist}/etc/nixos", instead: "cp -r {,/persist}/etc/nixos", reason: a folder needs -r }]',
         'skip: [{ check: swap.active, reason: no swap under test }]',
         'vm: { bootMedium: cdrom }',
         'luks: { pbkdf: argon2id, iterTimeMs: 2000, mapping: cryptroot }',
@@ -218,6 +219,11 @@ describe('expandPlans', () => {
       { path: '/var/lib/lxd', files: [] },
     ]);
     expect(plan?.expectedFailures).toEqual(['power-cut.fs-intact']);
+    expect(plan?.expectations).toEqual([{ id: 'power-cut.fs-intact', reason: 'the cut tears a file', gap: true }]);
+    expect(plan?.expectedCommandFailures).toEqual([{ command: 'cp {,/persist}/etc/NIXOS', reason: 'no marker', gap: false }]);
+    expect(plan?.deviations).toEqual([{ blog: 'cp {,/persist}/etc/nixos', instead: 'cp -r {,/persist}/etc/nixos', reason: 'a folder needs -r' }]);
+    expect(plan?.persist.commands).toContain('cp -r {,/persist}/etc/nixos');
+    expect(plan?.persist.commands).not.toContain('cp {,/persist}/etc/nixos');
     expect(plan?.skipChecks).toEqual([{ id: 'swap.active', reason: 'no swap under test' }]);
     expect(plan?.vm.bootMedium).toBe('cdrom');
     expect(plan?.luks).toMatchObject({ pbkdf: 'argon2id', iterTimeMs: 2000, mapping: 'cryptroot' });

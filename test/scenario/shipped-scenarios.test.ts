@@ -43,10 +43,23 @@ describe('shipped scenarios', () => {
     expect(plan?.luks.passphrase).toBe('correct horse battery staple');
   });
 
-  it('broken-rollback has no rollback and expects exactly the canary and drift checks to fail', async () => {
+  it('broken-rollback has no rollback and expects the canary and drift checks to fail, and the recipe\'s machine-id gap', async () => {
     const [plan] = expandPlans(await loadScenario(join(SCENARIOS_DIR, 'broken-rollback.yaml')));
     expect(plan?.rollback).toEqual({ kind: 'none' });
-    expect(plan?.expectedFailures).toEqual(['rollback.ran', 'rollback.canary-gone', 'state.drift']);
+    expect(plan?.expectedFailures).toEqual(['rollback.ran', 'rollback.canary-gone', 'state.drift', 'persist.machine-id', 'persist.journal-boots']);
+    expect(plan?.expectations.filter((e) => e.gap).map((e) => e.id)).toEqual(['persist.machine-id', 'persist.journal-boots']);
+  });
+
+  it('blog-xps13 mends only the cp without -r, declared, and runs the rest of the blog\'s copies as written', async () => {
+    const [plan] = expandPlans(await loadScenario(join(SCENARIOS_DIR, 'blog-xps13.yaml')), { guest: 'debian' });
+    expect(plan?.deviations.map((d) => [d.blog, d.instead])).toEqual([['cp {,/persist}/etc/nixos', 'cp -r {,/persist}/etc/nixos']]);
+    const [verbatim] = expandPlans(await loadScenario(join(SCENARIOS_DIR, 'blog-xps13-verbatim.yaml')), { guest: 'debian' });
+    expect(verbatim?.deviations).toEqual([]);
+    expect(verbatim?.persist.commands).toContain('cp {,/persist}/etc/nixos');
+    expect(verbatim?.user.passwordVia).toBe('passwd');
+    const [fixed] = expandPlans(await loadScenario(join(SCENARIOS_DIR, 'blog-xps13-fixed.yaml')), { guest: 'debian' });
+    expect(fixed?.expectations).toEqual([]);
+    expect(fixed?.persist.commands).toContain('cp {,/persist}/etc/machine-id');
   });
 
   it('docker-lxd adds the two L rules to the blog defaults and copies their targets', async () => {

@@ -15,6 +15,7 @@ import { cachedBuild, hashInputs, hostPackageVersions, runBuildScript, withLock 
 import { IMAGE_HOST_PACKAGES, IMAGES_DIR, REPO_ROOT } from '../images.ts';
 import { shQuote } from '../../util/shell.ts';
 import { configurationConf, persistConf, rollbackScript, tmpfilesConf } from './config-files.ts';
+import { rebuildBoot } from './rebuild.ts';
 
 const CONFIG_DIR = '/etc/darlings';
 
@@ -101,13 +102,21 @@ export const debianDriver: GuestDriver = {
     return { iso: join(built.dir, 'installer.iso'), key, facts };
   },
 
+  // Everything the harness writes, at the install and on the first boot (checkpoint keys hash it).
   configFiles: debianConfigFiles,
   configureCommands,
   installCommands,
   passwordCommands,
 
+  // The blog installs a minimal configuration (no opt-in state, no rollback) and adds those after
+  // the first boot with `nixos-rebuild boot`: applyOptIn.
   async writeConfig(shell, plan, signal) {
     await executeCommands(shell, plan, configureCommands(plan), undefined, signal);
+  },
+
+  async applyOptIn(shell, plan, signal) {
+    await executeCommands(shell, plan, optInCommands(plan), undefined, signal);
+    await rebuildBoot(shell, plan, signal);
   },
 
   async install(shell, plan, signal) {
@@ -121,13 +130,27 @@ export const debianDriver: GuestDriver = {
 
 const guest = 'debian' as const;
 
-/** darlings-generate-config, then the stand-in's configuration files (debianConfigFiles) in /mnt/etc/darlings. */
+const MINIMAL = `${CONFIG_DIR}/configuration.conf`;
+
+/**
+ * darlings-generate-config, then the blog's minimal configuration (configuration.conf: no opt-in
+ * state, no rollback yet; applyOptIn adds them on the first boot, as the blog's nixos-rebuild boot).
+ */
 function configureCommands(plan: Plan): ProcedureCommand[] {
   const files = debianConfigFiles(plan);
   return [
     { phase: 'configure', name: 'generate the hardware configuration', command: 'darlings-generate-config --root /mnt', guest, note: 'the stand-in for nixos-generate-config' },
-    ...Object.entries(files).map(([path, text]) => fileCommand('configure', `/mnt${path}`, text, path.endsWith('.sh') ? 0o755 : 0o644, { guest })),
-    ...(`${CONFIG_DIR}/rollback.sh` in files ? [] : [{ phase: 'configure', name: 'no rollback script (the scenario leaves it out)', command: `rm -f /mnt${CONFIG_DIR}/rollback.sh`, guest }]),
+    fileCommand('configure', `/mnt${MINIMAL}`, files[MINIMAL]!, 0o644, { guest }),
+    { phase: 'configure', name: 'no opt-in state yet (the blog adds it after the first boot)', command: `rm -f /mnt${CONFIG_DIR}/persist.conf /mnt${CONFIG_DIR}/tmpfiles.conf /mnt${CONFIG_DIR}/rollback.sh`, guest },
+  ];
+}
+
+/** On the first boot: the opt-in configuration files (persisted /etc, tmpfiles rules, the rollback). */
+function optInCommands(plan: Plan): ProcedureCommand[] {
+  const files = debianConfigFiles(plan);
+  return [
+    ...Object.entries(files).filter(([path]) => path !== MINIMAL).map(([path, text]) => fileCommand('first-boot-state', path, text, path.endsWith('.sh') ? 0o755 : 0o644, { guest })),
+    ...(`${CONFIG_DIR}/rollback.sh` in files ? [] : [{ phase: 'first-boot-state', name: 'no rollback script (the scenario leaves it out)', command: `rm -f ${CONFIG_DIR}/rollback.sh`, guest }]),
   ];
 }
 

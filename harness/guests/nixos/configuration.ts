@@ -63,9 +63,13 @@ export function configurationNix(plan: Plan, options: ConfigurationOptions = {})
     `users.users.${user} = {`,
     '  isNormalUser = true;',
     '  extraGroups = [ "wheel" ];',
-    '  # / is rolled back at each boot, /etc/shadow with it: the hash is read from /persist at',
-    '  # every activation. Written by the harness (mkpasswd reading stdin), never in the store.',
-    `  hashedPasswordFile = ${nixString(passwordFile(plan))};`,
+    ...(plan.user.passwordVia === 'configuration'
+      ? [
+          '  # / is rolled back at each boot, /etc/shadow with it: the hash is read from /persist at',
+          '  # every activation. Written by the harness (mkpasswd reading stdin), never in the store.',
+          `  hashedPasswordFile = ${nixString(passwordFile(plan))};`,
+        ]
+      : ["  # No password declared: the blog sets it with `passwd delta` after the install."]),
     '};',
     '',
     `system.stateVersion = ${nixString(options.stateVersion ?? DEFAULT_STATE_VERSION)};`,

@@ -34,7 +34,7 @@ const OFFLINE_SYSTEM = `${ROOT}/tmp/darlings-system`;
  */
 function configureCommands(plan: Plan): ProcedureCommand[] {
   const dir = `${ROOT}${CONFIG_DIR}`;
-  const files = Object.entries(nixosConfigFiles(plan, { installRoot: ROOT }));
+  const files = Object.entries(nixosConfigFiles(plan, { installRoot: ROOT }, 'install'));
   // The user's own folder keeps its layout under user/ (their relative imports).
   const folders = [...new Set(files.map(([name]) => name).filter((n) => n.includes('/')).map((n) => n.slice(0, n.lastIndexOf('/'))))];
   return [
@@ -56,6 +56,12 @@ function inspect(c: ProcedureCommand, stdout: string, plan: Plan): void {
 
 async function writeConfig(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void> {
   await executeCommands(shell, plan, configureCommands(plan), inspect, signal);
+}
+
+/** On the first boot: the blog adds the opt-in module and runs `nixos-rebuild boot`. */
+async function applyOptIn(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void> {
+  await shell.upload(`${CONFIG_DIR}/optin.nix`, nixosConfigFiles(plan)['optin.nix']!, 0o644);
+  await shell.expectSuccess('nixos-rebuild boot', { timeoutMs: plan.timeouts.installMs, ...sig(signal) });
 }
 
 /**
@@ -94,7 +100,7 @@ async function install(shell: GuestShell, plan: Plan, signal?: AbortSignal): Pro
 async function importHostClosure(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'darlings-nixos-offline-'));
   try {
-    const files = { ...nixosConfigFiles(plan), 'hardware-configuration.nix': '' };
+    const files = { ...nixosConfigFiles(plan, {}, 'install'), 'hardware-configuration.nix': '' };
     files['hardware-configuration.nix'] = await shell.expectSuccess(`cat ${ROOT}${CONFIG_DIR}/hardware-configuration.nix`, sig(signal));
     for (const [name, text] of Object.entries(files)) {
       await mkdir(dirname(join(dir, name)), { recursive: true });
@@ -165,6 +171,7 @@ export const nixosDriver: GuestDriver = {
   inspect,
   prepareInstall,
   writeConfig,
+  applyOptIn,
   install,
   setPassword,
   /** NixOS has every /etc entry the blog persists, under the same name. */

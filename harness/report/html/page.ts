@@ -15,7 +15,7 @@ import type { Redactor } from '../../util/redact.ts';
 import { CLIENT_JS } from './client.ts';
 import { esc, fileHref } from './escape.ts';
 import { readRunFolder, type RunFolder } from './folder.ts';
-import { artifactsSection, checksTable, fsDiffSection, guestBadge, header, logsSection, nav, screenshotsSection, statusPill, timeline } from './sections.ts';
+import { artifactsSection, checksTable, fsDiffSection, guestBadge, header, logsSection, nav, recipeSection, screenshotsSection, statusPill, timeline } from './sections.ts';
 import { CSS } from './style.ts';
 import { PROCEDURE_CSS, PROCEDURE_JS, procedureSection } from './procedure.ts';
 
@@ -57,6 +57,7 @@ ${nav(f)}
 ${timeline(r)}
 ${checksTable(r)}
 ${procedureSection(f.procedure)}
+${recipeSection(r)}
 ${logsSection('serial', 'Serial logs', f.serial, serialIntro)}
 ${screenshotsSection(f)}
 ${fsDiffSection(f.fsDiff)}

@@ -39,6 +39,7 @@ export function header(f: RunFolder): string {
     n.failed ? `<span class="c-fail">${n.failed} failed</span>` : `<span>0 failed</span>`,
     `<span class="c-skip">${n.skipped} skipped</span>`,
     n.expected ? `<span class="c-xfail">${n.expected} expected failure${n.expected > 1 ? 's' : ''}</span>` : '',
+    n.gaps ? `<span class="c-gap">${n.gaps} known gap${n.gaps > 1 ? 's' : ''} of the recipe</span>` : '',
   ].filter(Boolean).join(' · ');
   return `<header class="top guest-top-${esc(r.guest)}">
   <div class="brand">darlings · run report</div>
@@ -135,11 +136,12 @@ export function checksTable(r: RunResult): string {
     const icon = c.status === 'skipped' ? '<span class="ico skip" title="skipped">−</span>'
       : ok ? '<span class="ico pass" title="passed">✓</span>' : '<span class="ico fail" title="failed">✗</span>';
     const tags = [
-      c.expectedFailure ? `<span class="tag xfail">${ok ? 'expected failure' : 'expected to fail, passed'}</span>` : '',
+      c.expectedFailure ? `<span class="tag ${c.knownGap ? 'gap' : 'xfail'}">${ok ? (c.knownGap ? 'known gap of the recipe' : 'expected failure') : 'expected to fail, passed'}</span>` : '',
       `<span class="tag st-${esc(c.status)}">${esc(c.status)}</span>`,
     ].join('');
     const cls = c.status === 'skipped' ? 'skipped' : ok ? (c.expectedFailure ? 'xfail' : 'passed') : 'failed';
-    return `<tr id="${esc(idFor('check', c.id))}" class="${cls}"><td>${icon}</td><td class="cid"><code>${esc(c.id)}</code>${tags}</td><td class="msg">${esc(c.message) || '<span class="dim">—</span>'}</td><td class="where">${whereLink(c, r)}</td></tr>`;
+    const why = c.reason ? `<div class="reason">why: ${esc(c.reason)}</div>` : '';
+    return `<tr id="${esc(idFor('check', c.id))}" class="${cls}"><td>${icon}</td><td class="cid"><code>${esc(c.id)}</code>${tags}</td><td class="msg">${esc(c.message) || '<span class="dim">—</span>'}${why}</td><td class="where">${whereLink(c, r)}</td></tr>`;
   });
   return `<section id="checks" class="card"><h2>Checks <small>${r.checks.length}</small></h2>
 <table class="checks"><thead><tr><th></th><th>Check</th><th>Message</th><th>When</th></tr></thead><tbody>
@@ -204,4 +206,30 @@ export function artifactsSection(f: RunFolder): string {
 
 function size(bytes: number): string {
   return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/**
+ * The recipe as written, apart from the checks: the known gaps the run showed (the blog's steps
+ * fall short), the scenario's deviations from the blog, and commands that failed as expected.
+ */
+export function recipeSection(r: RunResult): string {
+  const gaps = r.knownGaps ?? [];
+  const devs = r.deviations ?? [];
+  const cmds = (r.commandFailures ?? []).filter((c) => !c.gap);
+  if (!gaps.length && !devs.length && !cmds.length) return '';
+  const li = (items: string[]) => `<ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul>`;
+  const parts: string[] = [];
+  if (gaps.length) {
+    parts.push(`<h3>Known gaps of the recipe <small>${gaps.length}</small></h3>`, li(gaps.map((g) =>
+      `<code>${esc(g.id)}</code> ${g.kind === 'command' ? '(command)' : '(check)'}: ${esc(g.reason)}<div class="dim">the run: ${esc(g.message)}</div>`)));
+  }
+  if (devs.length) {
+    parts.push(`<h3>Deviations from the blog <small>${devs.length}</small></h3>`, li(devs.map((d) =>
+      `<code>${esc(d.instead)}</code> instead of the blog's <code>${esc(d.blog)}</code>: ${esc(d.reason)}`)));
+  }
+  if (cmds.length) {
+    parts.push(`<h3>Commands that failed as expected <small>${cmds.length}</small></h3>`, li(cmds.map((c) =>
+      `<code>${esc(c.command)}</code> exited ${c.exitCode}: ${esc(c.reason)}<div class="dim">${esc(c.stderr)}</div>`)));
+  }
+  return `<section id="recipe" class="card"><h2>The recipe as written</h2>\n${parts.join('\n')}</section>`;
 }

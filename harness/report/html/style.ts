@@ -66,6 +66,7 @@ table.checks { width:100%; border-collapse:collapse; }
 .ico { font-weight:700; font-size:15px; } .ico.pass { color:var(--pass); } .ico.fail { color:var(--fail); } .ico.skip { color:var(--skip); }
 .tag { display:inline-block; margin-left:8px; font-size:11px; padding:0 6px; border-radius:4px; border:1px solid var(--line); color:var(--dim); }
 .tag.xfail { color:var(--xfail); border-color:#d8b9ff; background:var(--xfail-bg); }
+.tag.gap { color:#9a6700; border-color:#d4a72c; background:#fff8c5; } .c-gap { color:#9a6700; } .reason { color:var(--muted, #57606a); font-size:.9em; }
 .tag.st-failed { color:var(--fail); border-color:#ffcecb; } .tag.st-passed { display:none; }
 /* Logs */
 details.log { border:1px solid var(--line); border-radius:8px; margin-top:10px; overflow:hidden; }
