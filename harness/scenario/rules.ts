@@ -39,6 +39,21 @@ export function checkAcrossKeys(source: SourceFile, input: ScenarioInput): void 
   checkBtrfs(source, input);
   checkExpectations(source, input);
   checkFrom(source, input);
+  checkRollbackUnit(source, input);
+}
+
+/** A unit of one's own is what systemd stage 1 runs; the scripted stage 1 has no units. */
+function checkRollbackUnit(source: SourceFile, input: ScenarioInput): void {
+  if (typeof input.rollback !== 'object') return;
+  if (input.rollback.script === undefined && input.rollback.unit === undefined) {
+    throw source.error('Expected `rollback` to name a `script`, a `unit` or both, got an empty mapping', ['rollback']);
+  }
+  if (input.rollback.unit !== undefined && input.initrd !== 'systemd') {
+    throw source.error(
+      `Expected \`initrd: systemd\` with \`rollback.unit\`: a unit runs in systemd stage 1, and this scenario has \`initrd: ${input.initrd ?? 'scripted'}\``,
+      ['rollback', 'unit'],
+    );
+  }
 }
 
 function checkGuests(source: SourceFile, { guests, initrd, nixos }: ScenarioInput): void {
