@@ -126,7 +126,8 @@ export class SshChannel implements GuestShell {
           exitCode = code ?? (signal ? 128 : 255);
         });
         stream.on('close', () => finish(() => resolve({ exitCode, stdout, stderr, durationMs: Date.now() - started })));
-        if (options.stdin !== undefined) stream.end(options.stdin);
+        if (options.stdin !== undefined && typeof options.stdin === 'object' && 'pipe' in options.stdin) options.stdin.pipe(stream);
+        else if (options.stdin !== undefined) stream.end(options.stdin);
         else stream.end();
       });
     });

@@ -26,10 +26,11 @@ export interface UnlockResult {
 export async function unlockAndLogIn(
   serial: SerialConsole,
   plan: Plan,
-  driver: Pick<GuestDriver, 'passphrasePrompt' | 'passphraseRefused'>,
+  guestDriver: Pick<GuestDriver, 'passphrasePrompt' | 'passphraseRefused' | 'passphrasePatterns'>,
   step: StepRunner,
   signal?: AbortSignal,
 ): Promise<UnlockResult> {
+  const driver = { ...guestDriver, ...guestDriver.passphrasePatterns?.(plan) };
   const t = plan.timeouts;
   const bootOffset = serial.markBoot();
   for (const [i, wrong] of plan.luks.wrongPassphrases.entries()) {

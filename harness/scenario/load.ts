@@ -236,7 +236,7 @@ function buildPlan(scenario: Scenario, guest: GuestName, kernel: string, profile
     guest,
     hostname: input.hostname ?? D.DEFAULT_HOSTNAME,
     disk: {
-      sizeMiB: input.disk?.size ?? D.DEFAULT_DISK.sizeMiB,
+      sizeMiB: input.disk?.size ?? D.GUEST_VM_DEFAULTS[guest].diskMiB,
       serial: input.disk?.serial ?? profile.nvmeSerial ?? D.DEFAULT_DISK.serial,
       device: input.disk?.device ?? D.DEFAULT_DISK.device,
     },
@@ -258,7 +258,8 @@ function buildPlan(scenario: Scenario, guest: GuestName, kernel: string, profile
     user,
     rollback: scenario.rollback,
     ...(scenario.rollbackUnit && { rollbackUnit: copyUnitKeys(scenario.rollbackUnit) }),
-    initrd: guest === 'nixos' ? (input.initrd ?? stage1Support(scenario.nixosRelease).defaultInitrd) : D.DEFAULT_INITRD,
+    // nixos: the default of its release; the stand-in: scripted unless asked (both forms built).
+    initrd: input.initrd ?? (guest === 'nixos' ? stage1Support(scenario.nixosRelease).defaultInitrd : D.DEFAULT_INITRD),
     kernel: { name: kernel },
     persist: persistFor(input),
     nixosExtraConfig: input.nixos?.extraConfig ?? '',
@@ -273,7 +274,8 @@ function buildPlan(scenario: Scenario, guest: GuestName, kernel: string, profile
     kernelLog: { deny: [...(input.kernelLog?.deny ?? [])], allow: [...(input.kernelLog?.allow ?? [])] },
     timeouts,
     vm: {
-      memoryMiB: input.vm?.memory ?? profile.memoryMiB ?? D.DEFAULT_VM.memoryMiB,
+      // A profile describes the hardware; the guest's own floor still holds (nixos: 2 GiB).
+      memoryMiB: input.vm?.memory ?? Math.max(profile.memoryMiB ?? D.GUEST_VM_DEFAULTS[guest].memoryMiB, D.GUEST_VM_DEFAULTS[guest].minMemoryMiB),
       cpus: input.vm?.cpus ?? profile.cpus ?? D.DEFAULT_VM.cpus,
       bootMedium: input.vm?.bootMedium ?? D.DEFAULT_VM.bootMedium,
     },

@@ -56,19 +56,13 @@ function checkRollbackUnit(source: SourceFile, input: ScenarioInput): void {
   }
 }
 
-function checkGuests(source: SourceFile, { guests, initrd, nixos }: ScenarioInput): void {
+function checkGuests(source: SourceFile, { guests, nixos }: ScenarioInput): void {
   const twice = guests.findIndex((g, i) => guests.indexOf(g) !== i);
   if (twice >= 0) {
     throw source.error(`Expected \`guests\` to list each guest once, got \`${guests[twice]}\` twice`, ['guests', twice]);
   }
   if (guests.includes('nixos')) return;
   const runsOn = `this scenario runs on ${guests.join(', ')}`;
-  if (initrd === 'systemd') {
-    throw source.error(
-      `Expected \`initrd\` to be \`scripted\` or absent: \`systemd\` applies to the nixos guest only, and ${runsOn}`,
-      ['initrd'],
-    );
-  }
   if (nixos !== undefined) {
     throw source.error(`Expected no \`nixos\` settings: they apply to the nixos guest only, and ${runsOn}`, ['nixos']);
   }

@@ -74,7 +74,6 @@ const CASES: [string, string, string][] = [
   ['canaries-after-first-boot.yaml', '4:3', 'Expected no `canaries` with `from: blog-xps13@first-boot`: canaries are written in the first boot'],
   ['power-cut-after-first-boot.yaml', '3:11', 'Expected no `powerCut` with `from: blog-xps13@first-boot`'],
   ['unknown-profile.yaml', '2:10', 'Unknown profile `thinkpad-x1`; available: generic, xps13-7390'],
-  ['systemd-initrd-on-debian.yaml', '2:9', '`systemd` applies to the nixos guest only, and this scenario runs on debian'],
   ['nixos-settings-on-debian.yaml', '3:3', 'Expected no `nixos` settings: they apply to the nixos guest only'],
   ['wrong-pbkdf.yaml', '2:58', 'Expected `luks.pbkdf` to be one of pbkdf2, argon2id, argon2i, got `scrypt`'],
   ['kernel-of-other-guest.yaml', '2:20', 'Expected `kernels[1]` to be a kernel of nixos (default, latest), got `bookworm`'],

@@ -70,6 +70,7 @@ describe('listEntries', () => {
       'broken-rollback/nixos/default',
       'docker-lxd/debian/bookworm',
       'docker-lxd/nixos/default',
+      'systemd-initrd/debian/bookworm',
       'systemd-initrd/nixos/default',
       'power-cut/debian/bookworm',
     ]);
@@ -80,6 +81,7 @@ describe('listEntries', () => {
       kernel: 'bookworm',
       profile: 'xps13-7390',
       file: join(import.meta.dirname, '../../scenarios/blog-xps13.yaml'),
+      initrd: 'scripted',
     });
     expect(JSON.parse(JSON.stringify(entries))).toEqual(entries);
   });

@@ -10,9 +10,13 @@ import { HostError } from '../../errors.ts';
 import { cachedBuild, hashInputs, hostPackageVersions, runBuildScript, withLock } from '../image-cache.ts';
 import { IMAGE_HOST_PACKAGES, IMAGES_DIR, REPO_ROOT } from '../images.ts';
 import { shQuote } from '../../channels/ssh.ts';
-import { configurationConf, persistConf, rollbackScript, tmpfilesConf } from './config-files.ts';
+import { configurationConf, persistConf, rollbackScript, systemdStage1Files, tmpfilesConf } from './config-files.ts';
 
 const CONFIG_DIR = '/etc/darlings';
+const SCRIPTED_PROMPT = /Enter passphrase for [^\s:]*:?/;
+const SCRIPTED_REFUSED = /No key available with this passphrase/;
+const SYSTEMD_PROMPT = /Please enter passphrase for disk [^\n]*: ?/;
+const SYSTEMD_REFUSED = /Failed to activate with specified passphrase/;
 
 /** The stand-in's kernels: bookworm's own, or bookworm-backports' newer one (`latest`). */
 export function debianKernel(name = 'bookworm'): 'bookworm' | 'backports' {
@@ -31,9 +35,14 @@ export const debianDriver: GuestDriver = {
   name: 'debian',
   configDir: CONFIG_DIR,
   etcEntry: debianEtcEntry,
-  // The stand-in's initrd runs cryptsetup itself, so these are cryptsetup's own words.
-  passphrasePrompt: /Enter passphrase for [^\s:]*:?/,
-  passphraseRefused: /No key available with this passphrase/,
+  // The stand-in's scripted initrd runs cryptsetup itself, so these are cryptsetup's own words.
+  passphrasePrompt: SCRIPTED_PROMPT,
+  passphraseRefused: SCRIPTED_REFUSED,
+  // systemd stage 1: systemd-ask-password's prompt, systemd-cryptsetup's refusal.
+  passphrasePatterns: (plan) =>
+    plan.initrd === 'systemd'
+      ? { passphrasePrompt: SYSTEMD_PROMPT, passphraseRefused: SYSTEMD_REFUSED }
+      : { passphrasePrompt: SCRIPTED_PROMPT, passphraseRefused: SCRIPTED_REFUSED },
 
   async buildImage(options) {
     const kernel = debianKernel(options.kernel);
@@ -77,6 +86,9 @@ export const debianDriver: GuestDriver = {
     const rollback = rollbackScript(plan);
     if (rollback) await shell.upload(`/mnt${CONFIG_DIR}/rollback.sh`, rollback, 0o755);
     else await shell.expectSuccess(`rm -f /mnt${CONFIG_DIR}/rollback.sh`, t);
+    // systemd stage 1: the generated rollback unit and its script (rollback-unit.ts).
+    await shell.expectSuccess(`rm -rf /mnt${CONFIG_DIR}/units /mnt${CONFIG_DIR}/rollback-unit.sh`, t);
+    for (const [name, text] of Object.entries(systemdStage1Files(plan))) await shell.upload(`/mnt${CONFIG_DIR}/${name}`, text, 0o644);
   },
 
   async install(shell, plan, signal) {
