@@ -58,6 +58,12 @@ export interface GuestDriver {
   readonly configDir: string;
   /** Build or reuse the cached installer image. */
   buildImage(options: BuildImageOptions): Promise<GuestImage>;
+  /**
+   * The configuration the harness writes for this plan (absolute paths on the target, e.g.
+   * `/etc/nixos/configuration.nix`), beside what the guest's own generate-config writes. What the
+   * install puts on the disk, so checkpoint keys hash it.
+   */
+  configFiles(plan: Plan): Record<string, string>;
   /** After the filesystems are mounted under /mnt: generate the hardware config, write the rest. */
   writeConfig(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void>;
   /** Install the system into /mnt (nixos-install or the stand-in). */

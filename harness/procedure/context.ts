@@ -25,6 +25,10 @@ export interface Facts {
   kernelLogs?: { boot: number; text: string; /** Where it came from, when not this run's boot. */ label?: string }[];
   /** Index of the boot the checks run in (matches serial-<n>.log). */
   currentBoot?: number;
+  /** Each boot of the installed system: the console from the first passphrase prompt to login. */
+  stage1?: { boot: number; initrd: 'scripted' | 'systemd'; text: string }[];
+  /** The kernel release the image's manifest says the target runs. */
+  expectedKernel?: string;
 }
 
 /** Times a nested step ("waiting for the passphrase prompt … 31.2 s"). */

@@ -21,6 +21,8 @@ export interface UnlockResult {
   bootOffset: number;
   /** Rollback lines seen in stage 1 (empty when the scenario has none). */
   rollbackLines: string[];
+  /** The console from the first passphrase prompt to the login prompt: stage 1 as it ran. */
+  stage1Text: string;
 }
 
 export async function unlockAndLogIn(
@@ -33,8 +35,10 @@ export async function unlockAndLogIn(
   const driver = { ...guestDriver, ...guestDriver.passphrasePatterns?.(plan) };
   const t = plan.timeouts;
   const bootOffset = serial.markBoot();
+  let stage1Start: number | undefined;
   for (const [i, wrong] of plan.luks.wrongPassphrases.entries()) {
     await step('wait for the passphrase prompt', () => serial.waitFor(driver.passphrasePrompt, { timeoutMs: t.passphrasePromptMs, signal, what: 'the LUKS passphrase prompt' }));
+    stage1Start ??= serial.position;
     serial.typeSecret(wrong);
     // If the wrong one were accepted, the boot would go on and this wait would time out.
     await step(`wrong passphrase ${i + 1} is refused`, () =>
@@ -43,6 +47,7 @@ export async function unlockAndLogIn(
   }
   await step('wait for the passphrase prompt', () => serial.waitFor(driver.passphrasePrompt, { timeoutMs: t.passphrasePromptMs, signal, what: 'the LUKS passphrase prompt' }));
   const afterPrompt = serial.position;
+  stage1Start ??= afterPrompt;
   serial.typeSecret(plan.luks.passphrase);
   const hostKey = await step('wait for the ssh host key on the console', () =>
     serial.waitFor(HOSTKEY_LINE, { timeoutMs: t.bootMs, signal, what: 'the target to announce its ssh host key (darlings-hostkey:)', from: afterPrompt }),
@@ -54,6 +59,7 @@ export async function unlockAndLogIn(
     .filter((l) => /deleting \/|restoring blank|darlings-initrd: rollback/.test(l))
     .map((l) => l.trim());
   await step('wait for the login prompt', () => serial.waitFor(LOGIN_PROMPT, { timeoutMs: t.loginMs, signal, what: 'the login prompt on the serial console', from: afterPrompt }));
+  const stage1Text = serial.since(stage1Start).replace(/\r/g, '');
   await step(`log in as ${plan.user.name} on the serial console`, async () => {
     serial.sendLine(plan.user.name);
     await serial.waitFor(PASSWORD_PROMPT, { timeoutMs: t.loginMs, signal, what: 'the password prompt' });
@@ -64,5 +70,5 @@ export async function unlockAndLogIn(
     if (who.output.trim().split('\n').pop()?.trim() !== plan.user.name)
       throw new CheckFailed(`Logged in, but \`id -un\` says ${JSON.stringify(who.output.trim())}`);
   });
-  return { hostKeyLine: hostKey[1]!, bootOffset, rollbackLines };
+  return { hostKeyLine: hostKey[1]!, bootOffset, rollbackLines, stage1Text };
 }

@@ -7,12 +7,13 @@
  */
 import { createHash } from 'node:crypto';
 import { copyFile, chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import type { CheckpointStage, Plan } from '../scenario/plan.ts';
 import type { Facts } from '../procedure/context.ts';
-import { expandPlans, loadScenario } from '../scenario/index.ts';
-import { ScenarioError, InfraError } from '../errors.ts';
+import { InfraError } from '../errors.ts';
+import { luksFormatCommand, mountCommands, sfdiskScript } from '../procedure/install.ts';
+import { closeInstallationCommand } from '../procedure/finish-install.ts';
 
 export const CHECKPOINT_DISK = 'nvme0.qcow2';
 export const CHECKPOINT_VARS = 'OVMF_VARS.fd';
@@ -25,14 +26,30 @@ export function checkpointFiles(stage: CheckpointStage): string[] {
 }
 
 /**
+ * What went onto the disk besides the plan's settings: the configuration files the harness wrote
+ * (the generated rollback among them) and the install's commands. A harness change to any of
+ * them changes the key, so a disk made by older code is never booted as if made by this one.
+ */
+export interface WrittenToDisk {
+  configFiles: Record<string, string>;
+  commands: string[];
+}
+
+/** The install's commands as the procedure generates them for this plan. */
+export function installCommands(plan: Plan): string[] {
+  return [sfdiskScript(plan), luksFormatCommand(plan), ...mountCommands(plan), closeInstallationCommand(plan)];
+}
+
+/**
  * What shapes the disk at that stage. Secrets enter only as a hash (the key is a folder name).
  * Checks, timeouts and expectations never do; canaries and service state only from the first
  * boot on, since that boot writes them.
  */
-export function checkpointKey(plan: Plan, imageKey: string, stage: CheckpointStage = 'installed'): string {
+export function checkpointKey(plan: Plan, imageKey: string, stage: CheckpointStage, written: WrittenToDisk): string {
   const shaping = {
-    v: 1,
+    v: 2,
     imageKey,
+    written: sha(JSON.stringify([Object.entries(written.configFiles).sort(([a], [b]) => a.localeCompare(b)), written.commands])),
     guest: plan.guest,
     kernel: plan.kernel.name,
     hostname: plan.hostname,
@@ -56,48 +73,6 @@ function sha(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** The plan whose install a `from:` scenario starts from (same guest and kernel). */
-export async function basePlanOf(plan: Plan): Promise<Plan> {
-  if (!plan.from) throw new InfraError(`${plan.name} has no from:`);
-  const file = join(dirname(plan.file), `${plan.from.scenario}.yaml`);
-  const scenario = await loadScenario(file).catch((e: unknown) => {
-    throw new ScenarioError(`from: ${plan.from!.scenario}@${plan.from!.checkpoint}: cannot load ${file}: ${e instanceof Error ? e.message : String(e)}`, plan.file);
-  });
-  // The base's install with this run's kernel: a kernel matrix shares the base's procedure.
-  const base = expandPlans(scenario, { guest: plan.guest, kernel: plan.kernel.name })[0];
-  if (!base) throw new ScenarioError(`from: ${plan.from.scenario} has no run for ${plan.guest}/${plan.kernel.name}`, plan.file);
-  if (base.from) throw new ScenarioError(`from: ${plan.from.scenario} itself starts from a checkpoint; chains are not supported`, plan.file);
-  if (plan.from.checkpoint === 'first-boot' && base.powerCut) {
-    throw new ScenarioError(`from: ${plan.from.scenario}@first-boot: ${plan.from.scenario} cuts the power instead of rebooting, so it has no first-boot checkpoint`, plan.file);
-  }
-  return base;
-}
-
-/**
- * The plan a `from:` run boots with: the base's install (disk, LUKS, btrfs, user, opt-in
- * configuration), and this scenario's own boots and checks (wrong passphrases, canaries,
- * expectations, timeouts). From `first-boot`, the canaries and service state are the base's too:
- * its first boot wrote them.
- */
-export function mergeOntoBase(plan: Plan, base: Plan): Plan {
-  const firstBoot = plan.from?.checkpoint === 'first-boot';
-  return {
-    ...plan,
-    hostname: base.hostname,
-    disk: base.disk,
-    partitions: base.partitions,
-    luks: { ...base.luks, wrongPassphrases: plan.luks.wrongPassphrases },
-    btrfs: base.btrfs,
-    user: base.user,
-    rollback: base.rollback,
-    initrd: base.initrd,
-    persist: base.persist,
-    nixosExtraConfig: base.nixosExtraConfig,
-    ...(firstBoot && { serviceState: base.serviceState, canaries: base.canaries }),
-    secrets: [...new Set([...plan.secrets, ...base.secrets])],
-  };
-}
-
 /**
  * Copies a disk image keeping it sparse (a 4 GiB qcow2 holds a few hundred MB), the vars, and
  * for `first-boot` the facts (no secret is among them: hashes, ids, a random canary token).
@@ -115,8 +90,8 @@ export async function saveCheckpoint(disk: string, vars: string, out: string, fa
 
 /** What a first-boot checkpoint's facts carry into the run that resumes from it. */
 export function factsToKeep(facts: Facts): Facts {
-  const { canaryToken, machineId, bootId, nmSecretKeySha, nmConnections, canaries, serviceFiles, persisted, kernelLogs } = facts;
-  return { canaryToken, machineId, bootId, nmSecretKeySha, nmConnections, canaries, serviceFiles, persisted, kernelLogs };
+  const { canaryToken, machineId, bootId, nmSecretKeySha, nmConnections, canaries, serviceFiles, persisted, kernelLogs, stage1 } = facts;
+  return { canaryToken, machineId, bootId, nmSecretKeySha, nmConnections, canaries, serviceFiles, persisted, kernelLogs, stage1 };
 }
 
 /** The facts of a first-boot checkpoint; earlier boots' kernel logs are labelled as the base's. */

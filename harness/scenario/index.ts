@@ -1,5 +1,6 @@
 export type { Scenario, LoadOptions, ExpandOptions } from './load.ts';
 export { loadScenario, expandPlans, persistFor } from './load.ts';
+export { mergeOntoBase, findBaseFile, SHIPPED_SCENARIOS_DIR } from './from.ts';
 export { loadProfile, listProfiles, PROFILES_DIR } from './profile.ts';
 export type { ListEntry } from './select.ts';
 export { shard, parseShard, grep, listEntries, planId } from './select.ts';

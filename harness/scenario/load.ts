@@ -13,6 +13,7 @@ import { issueToError, parseSource, showValue, type KeyPath, type SourceFile } f
 import { readNixpkgsRelease, stage1Support, type NixosRelease } from './nixos-release.ts';
 import { checkAcrossKeys, kernelChoices, resolveKernel, scenarioKernels } from './rules.ts';
 import { scenarioSchema, TIMEOUT_KEYS, type ScenarioInput } from './schema.ts';
+import { findBaseFile, mergeOntoBase } from './from.ts';
 
 /** A loaded, validated scenario: what `expandPlans` turns into Plans. */
 export interface Scenario {
@@ -29,6 +30,8 @@ export interface Scenario {
   fsDiffScript?: { path: string; source: string };
   /** nixos: the release of the nixpkgs it will use, when that is known at load time. */
   nixosRelease?: NixosRelease;
+  /** `from:`: the base scenario, loaded with this one. */
+  base?: Scenario;
   /** Line and column of a key path in the file, for errors found later (e.g. `--guest`). */
   locate(path: KeyPath): { line: number; column: number };
 }
@@ -102,6 +105,7 @@ export async function loadScenario(file: string, options: LoadOptions = {}): Pro
   const fsDiffScript = fsDiff === undefined ? undefined : await readScript(source, dir, fsDiff, ['fsDiff', 'script']);
 
   const nixosRelease = input.guests.includes('nixos') ? await releaseFor(source, input, dir, options.nixpkgs) : undefined;
+  const base = input.from === undefined ? undefined : await loadBase(source, path, input.from, options);
 
   return {
     name: input.name ?? basename(path).replace(/\.ya?ml$/, ''),
@@ -113,6 +117,7 @@ export async function loadScenario(file: string, options: LoadOptions = {}): Pro
     ...(rollbackUnit && { rollbackUnit: copyUnitKeys(rollbackUnit) }),
     ...(fsDiffScript && { fsDiffScript }),
     ...(nixosRelease && { nixosRelease }),
+    ...(base && { base }),
     locate: source.locate,
   };
 }
@@ -143,6 +148,28 @@ function resolveNixpkgs(dir: string, nixpkgs: string): string {
 /** The unit keys as the Plan holds them (own arrays, no undefined keys). */
 function copyUnitKeys(unit: PlanRollbackUnit): PlanRollbackUnit {
   return Object.fromEntries(Object.entries(unit).filter(([, v]) => v !== undefined).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]));
+}
+
+/**
+ * The `from:` base, loaded now: a name that finds no file, a base that fails to load, a chain of
+ * bases, or a first-boot checkpoint of a base that never reboots are errors at the `from:` key.
+ */
+async function loadBase(source: SourceFile, path: string, from: string, options: LoadOptions): Promise<Scenario> {
+  const [name = '', stage] = from.split('@');
+  const found = await findBaseFile(path, name);
+  if (!found) throw source.error(`Expected \`from\` to name a scenario beside this one or shipped with darlings, got ${showValue(from)} (no ${name}.yaml)`, ['from']);
+  let base: Scenario;
+  try {
+    // A shipped base uses the shipped profiles; one beside the scenario, the scenario's.
+    base = await loadScenario(found.file, found.shipped ? {} : { ...options, profile: undefined });
+  } catch (error) {
+    throw source.error(`The base of \`from: ${from}\` does not load: ${error instanceof Error ? error.message : String(error)}`, ['from']);
+  }
+  if (stage === 'first-boot' && base.input.powerCut !== undefined) {
+    throw source.error(`Expected \`from: …@first-boot\` to name a scenario that reboots, got ${showValue(from)}: ${name} cuts the power instead, so it has no first-boot checkpoint`, ['from']);
+  }
+  if (base.input.from !== undefined) throw source.error(`Expected \`from\` to name a scenario that installs, got ${showValue(from)}, which itself starts from ${base.input.from} (chains are not supported)`, ['from']);
+  return base;
 }
 
 /** A script the scenario names, relative to the scenario file, read now so a typo fails at load. */
@@ -194,9 +221,20 @@ export function expandPlans(scenario: Scenario, options: ExpandOptions = {}): Pl
   for (const guest of guests) {
     const resolved = kernels.map((k) => resolveKernel(guest, k)).filter((k): k is string => k !== undefined);
     const names = [...new Set(resolved)];
-    for (const kernel of names) plans.push(buildPlan(scenario, guest, kernel, profile, scale));
+    for (const kernel of names) plans.push(withBase(scenario, buildPlan(scenario, guest, kernel, profile, scale), fail));
   }
   return plans;
+}
+
+/** A `from:` plan merged onto its base's plan for the same guest and kernel. */
+function withBase(scenario: Scenario, plan: Plan, fail: (message: string, path: KeyPath) => ScenarioError): Plan {
+  if (scenario.input.from === undefined) return plan;
+  const [name = '', stage] = scenario.input.from.split('@');
+  if (!scenario.base) throw fail(`The base of \`from: ${scenario.input.from}\` was not loaded (load the scenario with loadScenario)`, ['from']);
+  // The base's install with this run's kernel: a kernel matrix shares the base's procedure.
+  const base = scenario.base.input.guests.includes(plan.guest) ? expandPlans(scenario.base, { guest: plan.guest, kernel: plan.kernel.name })[0] : undefined;
+  if (!base) throw fail(`Expected \`from\` to name a scenario that runs on ${plan.guest} with kernel ${plan.kernel.name}; ${name} runs on ${scenario.base.input.guests.join(', ')}`, ['from']);
+  return mergeOntoBase({ ...plan, from: { scenario: name, checkpoint: stage as CheckpointStage, base } }, base);
 }
 
 function pickProfile(scenario: Scenario, override: string | PlanProfile | undefined): PlanProfile {
@@ -226,7 +264,6 @@ function buildPlan(scenario: Scenario, guest: GuestName, kernel: string, profile
     TIMEOUT_KEYS.map((key) => [key, Math.round((input.timeouts?.[key] ?? D.DEFAULT_TIMEOUTS[key]) * scale)]),
   ) as unknown as PlanTimeouts;
   const nixpkgs = input.nixos?.nixpkgs;
-  const [from, stage] = input.from?.split('@') ?? [];
 
   return {
     name: scenario.name,
@@ -280,7 +317,6 @@ function buildPlan(scenario: Scenario, guest: GuestName, kernel: string, profile
       bootMedium: input.vm?.bootMedium ?? D.DEFAULT_VM.bootMedium,
     },
     profile,
-    ...(from !== undefined && { from: { scenario: from, checkpoint: stage as CheckpointStage } }),
     offlineInstall: input.nixos?.offlineInstall ?? false,
     ...(input.powerCut && { powerCut: { writeMiB: input.powerCut.writeMiB ?? D.POWER_CUT_WRITE_MIB, afterMs: input.powerCut.afterMs ?? D.POWER_CUT_AFTER_MS } }),
     ...(nixpkgs !== undefined && { nixpkgs: resolveNixpkgs(dirname(scenario.file), nixpkgs) }),

@@ -158,7 +158,7 @@ export interface Plan {
    * off cleanly) or `first-boot` (after its first boot persisted state and wrote the canaries,
    * shut down by the reboot; the run boots once and checks).
    */
-  from?: { scenario: string; checkpoint: CheckpointStage };
+  from?: { scenario: string; checkpoint: CheckpointStage; /** The base scenario's plan for this guest and kernel (resolved at load). */ base: Plan };
   /**
    * Pull the plug mid-write after persisting (power-cut.yaml): synced data must survive, btrfs
    * must report no errors, and the rollback must still happen.

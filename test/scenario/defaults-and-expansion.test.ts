@@ -168,14 +168,24 @@ describe('expandPlans', () => {
   it('reads a rollback script relative to the scenario file, and nixos-only settings', async () => {
     const s = await scenario(
       'own-rollback',
-      'guests: [nixos]\nrollback: { script: ./my-rollback.sh }\ninitrd: systemd\nfrom: blog-xps13@installed\nnixos: { nixpkgs: ./nixpkgs, offlineInstall: true }\n',
+      'guests: [nixos]\nrollback: { script: ./my-rollback.sh }\ninitrd: systemd\nnixos: { nixpkgs: ./nixpkgs, offlineInstall: true }\n',
     );
     const [plan] = expandPlans(s);
     expect(plan?.rollback).toEqual({ kind: 'script', path: join(dir, 'my-rollback.sh'), source: '#!/bin/sh\necho mine\n' });
     expect(plan?.initrd).toBe('systemd');
-    expect(plan?.from).toEqual({ scenario: 'blog-xps13', checkpoint: 'installed' });
     expect(plan?.nixpkgs).toBe(join(dir, 'nixpkgs'));
     expect(plan?.offlineInstall).toBe(true);
+  });
+
+  it('resolves from: at load and boots with the base install (its rollback and initrd)', async () => {
+    const s = await scenario('resumed', 'guests: [nixos]\nfrom: blog-xps13@installed\nluks: { wrongPassphrases: [nope] }\n');
+    const [plan] = expandPlans(s);
+    expect(plan?.from).toMatchObject({ scenario: 'blog-xps13', checkpoint: 'installed' });
+    expect(plan?.from?.base.name).toBe('blog-xps13');
+    expect(plan?.rollback).toEqual(plan?.from?.base.rollback);
+    expect(plan?.initrd).toBe(plan?.from?.base.initrd);
+    expect(plan?.luks.wrongPassphrases).toEqual(['nope']);
+    expect(plan?.secrets).toEqual(expect.arrayContaining(plan!.from!.base.secrets));
   });
 
   it('maps every optional section onto the Plan', async () => {

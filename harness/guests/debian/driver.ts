@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import type { GuestDriver } from '../guest.ts';
+import type { Plan } from '../../scenario/plan.ts';
 import { HostError } from '../../errors.ts';
 import { cachedBuild, hashInputs, hostPackageVersions, runBuildScript, withLock } from '../image-cache.ts';
 import { IMAGE_HOST_PACKAGES, IMAGES_DIR, REPO_ROOT } from '../images.ts';
@@ -29,6 +30,19 @@ export function debianEtcEntry(name: string): string | null {
   if (name === 'NIXOS') return null;
   if (name === 'nixos') return 'darlings';
   return name;
+}
+
+/** What the harness writes into /etc/darlings (the stand-in's configuration.nix and opt-in module). */
+export function debianConfigFiles(plan: Plan): Record<string, string> {
+  const rollback = rollbackScript(plan);
+  return {
+    [`${CONFIG_DIR}/configuration.conf`]: configurationConf(plan),
+    [`${CONFIG_DIR}/persist.conf`]: persistConf(plan, debianEtcEntry),
+    [`${CONFIG_DIR}/tmpfiles.conf`]: tmpfilesConf(plan),
+    ...(rollback !== null && { [`${CONFIG_DIR}/rollback.sh`]: rollback }),
+    // systemd stage 1: the generated rollback unit and its script (rollback-unit.ts).
+    ...Object.fromEntries(Object.entries(systemdStage1Files(plan)).map(([name, text]) => [`${CONFIG_DIR}/${name}`, text])),
+  };
 }
 
 export const debianDriver: GuestDriver = {
@@ -77,18 +91,14 @@ export const debianDriver: GuestDriver = {
     return { iso: join(built.dir, 'installer.iso'), key, facts };
   },
 
+  configFiles: debianConfigFiles,
+
   async writeConfig(shell, plan, signal) {
     const t = { timeoutMs: plan.timeouts.commandMs, signal };
     await shell.expectSuccess('darlings-generate-config --root /mnt', t);
-    await shell.upload(`/mnt${CONFIG_DIR}/configuration.conf`, configurationConf(plan), 0o644);
-    await shell.upload(`/mnt${CONFIG_DIR}/persist.conf`, persistConf(plan, debianEtcEntry), 0o644);
-    await shell.upload(`/mnt${CONFIG_DIR}/tmpfiles.conf`, tmpfilesConf(plan), 0o644);
-    const rollback = rollbackScript(plan);
-    if (rollback) await shell.upload(`/mnt${CONFIG_DIR}/rollback.sh`, rollback, 0o755);
-    else await shell.expectSuccess(`rm -f /mnt${CONFIG_DIR}/rollback.sh`, t);
-    // systemd stage 1: the generated rollback unit and its script (rollback-unit.ts).
-    await shell.expectSuccess(`rm -rf /mnt${CONFIG_DIR}/units /mnt${CONFIG_DIR}/rollback-unit.sh`, t);
-    for (const [name, text] of Object.entries(systemdStage1Files(plan))) await shell.upload(`/mnt${CONFIG_DIR}/${name}`, text, 0o644);
+    const files = debianConfigFiles(plan);
+    for (const [path, text] of Object.entries(files)) await shell.upload(`/mnt${path}`, text, path.endsWith('.sh') ? 0o755 : 0o644);
+    if (!(`${CONFIG_DIR}/rollback.sh` in files)) await shell.expectSuccess(`rm -f /mnt${CONFIG_DIR}/rollback.sh`, t);
   },
 
   async install(shell, plan, signal) {

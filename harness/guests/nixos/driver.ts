@@ -123,6 +123,7 @@ export const nixosDriver: GuestDriver = {
   name: 'nixos',
   configDir: CONFIG_DIR,
   buildImage,
+  configFiles: (plan) => Object.fromEntries(Object.entries(nixosConfigFiles(plan)).map(([name, text]) => [`${CONFIG_DIR}/${name}`, text])),
   writeConfig,
   install,
   setPassword,

@@ -32,11 +32,12 @@ export function machineSpec(i: SpecInputs): MachineSpec {
   return {
     name: `${plan.name}-${plan.guest}-${i.boot}`,
     accel: i.accel,
-    memoryMiB: plan.profile.memoryMiB ?? plan.vm.memoryMiB,
-    cpus: plan.profile.cpus ?? plan.vm.cpus,
+    // The plan already ranks them (scenario, then profile, then defaults): read only its result.
+    memoryMiB: plan.vm.memoryMiB,
+    cpus: plan.vm.cpus,
     ovmfCode: i.ovmfCode,
     ovmfVars: i.ovmfVars,
-    nvme: { path: i.disk, serial: plan.profile.nvmeSerial ?? plan.disk.serial },
+    nvme: { path: i.disk, serial: plan.disk.serial },
     ...(i.iso && { boot: { iso: i.iso, medium: plan.vm.bootMedium } }),
     sshPort: i.sshPort,
     serialSocket: `${i.workDir}/serial-${i.boot}.sock`,
