@@ -16,6 +16,7 @@ export const KNOWN_CHECK_IDS: readonly CheckId[] = [
   'mounts.options',
   'swap.active',
   'state.drift',
+  'rollback.ordered',
 ];
 
 export const CHECK_ID_PREFIXES: readonly string[] = ['kernel.', 'hardware.', 'power-cut.'];
