@@ -32,7 +32,7 @@ const DEFAULT_KEYS = {
   bindsTo: [],
 };
 
-function systemdState(keys: RollbackOrderGathered['unit'] extends infer U ? NonNullable<U>['keys'] : never, json: string, devices: RollbackOrderGathered['devices'] = []): RollbackOrderGathered {
+function systemdState(keys: NonNullable<RollbackOrderGathered['unit']>['keys'], json: string, devices: RollbackOrderGathered['devices'] = []): RollbackOrderGathered {
   return { initrd: 'systemd', mapping: 'enc', unit: { name: 'rollback', keys }, events: parseUnitEvents(json, UNITS, 'rollback.service'), devices };
 }
 
