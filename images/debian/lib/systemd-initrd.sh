@@ -28,8 +28,7 @@ emergency.target emergency.service rescue.target rescue.service shutdown.target 
 reboot.target poweroff.target halt.target systemd-reboot.service systemd-poweroff.service systemd-halt.service
 systemd-journald.service systemd-journald.socket systemd-journald-dev-log.socket
 systemd-udevd.service systemd-udevd-control.socket systemd-udevd-kernel.socket systemd-udev-trigger.service
-systemd-ask-password-console.path systemd-ask-password-console.service systemd-modules-load.service
--.slice system.slice"
+systemd-ask-password-console.path systemd-ask-password-console.service systemd-modules-load.service"
 
 # What they are wanted by, as in the target's own /lib/systemd/system/*.wants.
 SD_INITRD_WANTS="sysinit.target:systemd-journald.service sysinit.target:systemd-udevd.service
@@ -47,7 +46,7 @@ SD_INITRD_RULES="50-udev-default.rules 55-dm.rules 60-block.rules 60-persistent-
 sd_copy() {
 	local tree="$1" root="$2" f lib; shift 2
 	for f in "$@"; do
-		[ -e "$tree$f" ] || die "missing in the target tree: $f"
+		[ -e "$tree$f" ] || [ -L "$tree$f" ] || die "missing in the target tree: $f"
 		copy_file_from "$tree" "$root" "$f"
 		while read -r lib; do
 			copy_file_from "$tree" "$root" "$lib"
