@@ -11,7 +11,7 @@ import { Machine, QEMU_BINARY } from '../harness/vm/machine.ts';
 import { qemuArgs } from '../harness/vm/qemu-args.ts';
 import { Redactor } from '../harness/util/redact.ts';
 import { generateClientKey } from '../harness/channels/keys.ts';
-import { tinySpec } from '../test/e2e/support/tiny-machine.ts';
+import { tinySpec } from '../harness/guests/tiny-machine.ts';
 
 const READY = 'darlings-ready: tiny';
 

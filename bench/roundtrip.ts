@@ -1,5 +1,5 @@
 /** Serial and SSH command round trips on a booted tiny guest. */
-import { bootTiny } from '../test/e2e/support/tiny-machine.ts';
+import { bootTiny } from '../harness/guests/tiny-machine.ts';
 import { SshChannel } from '../harness/channels/ssh.ts';
 import { hostKeyBlob } from '../harness/channels/keys.ts';
 import { Redactor } from '../harness/util/redact.ts';

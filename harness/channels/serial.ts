@@ -7,8 +7,8 @@
 import type { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
-import { GuestCrashed, InfraError, TimeoutError } from '../errors.ts';
-import { throwIfAborted } from '../util/poll.ts';
+import { GuestCrashed, InfraError } from '../errors.ts';
+import { pollUntil, StopPolling } from '../util/poll.ts';
 import type { Redactor } from '../util/redact.ts';
 
 export interface WaitOptions {
@@ -147,22 +147,27 @@ export class SerialConsole {
   async waitFor(pattern: RegExp, options: WaitOptions): Promise<RegExpExecArray> {
     const what = options.what ?? String(pattern);
     const re = new RegExp(pattern.source, pattern.flags.replace('g', ''));
-    const deadline = Date.now() + options.timeoutMs;
-    for (;;) {
-      const start = Math.max(this.#base, options.from ?? this.#cursor);
-      const m = re.exec(this.#buffer.slice(start - this.#base));
-      if (m) {
-        this.#cursor = Math.max(this.#cursor, start + m.index + m[0].length);
-        return m;
-      }
-      this.#throwIfCrashed(what);
-      throwIfAborted(options.signal);
-      if (this.#closed)
-        throw new GuestCrashed('qemu-exited', `The serial console closed (QEMU exited) while waiting for ${what}.\n--- last output ---\n${this.tail()}`);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new TimeoutError(what, options.timeoutMs, this.tail());
-      await this.#changed(left, options.signal);
-    }
+    // pollUntil, woken by new output rather than a fixed interval: a crash or a closed console
+    // ends the wait at once (StopPolling); a timeout shows the console's last lines.
+    return pollUntil(
+      () => {
+        const start = Math.max(this.#base, options.from ?? this.#cursor);
+        const m = re.exec(this.#buffer.slice(start - this.#base));
+        if (m) {
+          this.#cursor = Math.max(this.#cursor, start + m.index + m[0].length);
+          return m;
+        }
+        try {
+          this.#throwIfCrashed(what);
+        } catch (error) {
+          throw new StopPolling(error);
+        }
+        if (this.#closed)
+          throw new StopPolling(new GuestCrashed('qemu-exited', `The serial console closed (QEMU exited) while waiting for ${what}.\n--- last output ---\n${this.tail()}`));
+        return undefined;
+      },
+      { timeoutMs: options.timeoutMs, signal: options.signal, what, lastSeen: () => this.tail(), wake: (ms, signal) => this.#changed(ms, signal) },
+    );
   }
 
   /** Resolves on new output, close, abort, or after `ms`: whichever comes first. */

@@ -3,12 +3,13 @@
  * key but the pinned one (that error is final, never retried), exec with exit code, stdout and
  * stderr, and upload through stdin (no SFTP server needed in the guest).
  */
-import { Client, type ConnectConfig } from 'ssh2';
-import pRetry, { AbortError } from 'p-retry';
-import { HarnessError, InfraError } from '../errors.ts';
-import { throwIfAborted } from '../util/poll.ts';
+import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
+import { AbortedError, CommandFailed, HarnessError, InfraError, TimeoutError } from '../errors.ts';
+import { formatDuration } from '../util/duration.ts';
+import { pollUntil, StopPolling, throwIfAborted, withLimit } from '../util/poll.ts';
 import type { Redactor } from '../util/redact.ts';
-import type { ExecOptions, ExecResult, GuestShell } from '../guests/guest.ts';
+import { shQuote } from '../util/shell.ts';
+import type { ExecOptions, ExecResult, GuestShell } from './shell.ts';
 import { fingerprint } from './keys.ts';
 
 /** The guest presented a host key other than the pinned one. Never retried. */
@@ -34,11 +35,6 @@ export interface SshOptions {
   signal?: AbortSignal;
 }
 
-/** Single-quotes a word for sh. */
-export function shQuote(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
 export class SshChannel implements GuestShell {
   private constructor(
     private readonly client: Client,
@@ -55,31 +51,32 @@ export class SshChannel implements GuestShell {
   static async connect(options: SshOptions): Promise<SshChannel> {
     const started = Date.now();
     let attempts = 0;
-    const client = await pRetry(
+    let lastError: unknown;
+    const client = await pollUntil(
       async () => {
         attempts++;
-        throwIfAborted(options.signal);
         try {
           return await connectOnce(options);
         } catch (error) {
-          if (error instanceof HostKeyMismatch) throw new AbortError(error);
-          // Only the network is worth retrying; a bad key or refused auth will not get better.
-          if (!isTransient(error)) throw new AbortError(error as Error);
+          lastError = error;
+          // Only the network is worth retrying; a wrong host key or refused auth will not get better.
+          if (error instanceof HostKeyMismatch || !isTransient(error)) throw new StopPolling(error);
           throw error;
         }
       },
       {
-        retries: 1000,
-        minTimeout: 500,
-        maxTimeout: 2000,
-        factor: 1.5,
-        maxRetryTime: options.connectTimeoutMs,
+        timeoutMs: options.connectTimeoutMs,
+        intervalMs: 500,
+        backoff: 1.5,
+        maxIntervalMs: 2000,
         signal: options.signal,
+        what: `SSH on 127.0.0.1:${options.port} to accept the key`,
       },
     ).catch((error: unknown) => {
-      if (error instanceof HostKeyMismatch) throw error;
+      if (error instanceof HostKeyMismatch || error instanceof AbortedError) throw error;
+      const last = error instanceof TimeoutError ? lastError : error;
       throw new InfraError(
-        `Could not connect over SSH to 127.0.0.1:${options.port} within ${Math.round((Date.now() - started) / 1000)} s (${attempts} attempts): ${(error as Error).message}`,
+        `Could not connect over SSH to 127.0.0.1:${options.port} within ${formatDuration(Date.now() - started)} (${attempts} attempts): ${(last as Error | undefined)?.message ?? String(last)}`,
         { cause: error },
       );
     });
@@ -92,64 +89,61 @@ export class SshChannel implements GuestShell {
     this.options.transcript?.(this.options.redactor.redact(text));
   }
 
+  /**
+   * Runs `command` under the guest's shell. Resolves with its exit code whatever it is; throws
+   * CommandFailed (timedOut) when it outlives its limit, the signal's reason when aborted, and an
+   * InfraError when the channel itself fails.
+   */
   async run(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    throwIfAborted(options.signal);
     const timeoutMs = options.timeoutMs ?? this.options.commandTimeoutMs;
     const started = Date.now();
+    const redact = (t: string) => this.options.redactor.redact(t);
     this.#log(`$ ${command}\n`);
-    const result = await new Promise<ExecResult>((resolve, reject) => {
-      this.client.exec(command, (err, stream) => {
-        if (err) return reject(new InfraError(`SSH exec failed for \`${command}\`: ${err.message}`, { cause: err }));
-        let stdout = '';
-        let stderr = '';
-        let settled = false;
-        const finish = (fn: () => void) => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          options.signal?.removeEventListener('abort', onAbort);
-          fn();
-        };
-        const timer = setTimeout(() => {
-          stream.close();
-          finish(() => reject(new InfraError(`\`${this.options.redactor.redact(command)}\` over SSH did not finish within ${(timeoutMs / 1000).toFixed(0)} s\n--- output so far ---\n${this.options.redactor.redact((stdout + stderr).slice(-4000))}`)));
-        }, timeoutMs);
-        const onAbort = () => {
-          stream.close();
-          finish(() => reject(options.signal?.reason ?? new InfraError('aborted')));
-        };
-        options.signal?.addEventListener('abort', onAbort, { once: true });
-        stream.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-        stream.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    let stdout = '';
+    let stderr = '';
+    let stream: ClientChannel | undefined;
+    const done = new Promise<ExecResult>((resolve, reject) => {
+      this.client.exec(command, (err, s) => {
+        if (err) return reject(new InfraError(`SSH exec failed for \`${redact(command)}\`: ${err.message}`, { cause: err }));
+        stream = s;
+        s.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+        s.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
         // Output can trail the exit status, so the result is settled on close, with exit's code.
         let exitCode = 255;
-        stream.on('exit', (code: number | null, signal?: string) => {
+        s.on('exit', (code: number | null, signal?: string) => {
           exitCode = code ?? (signal ? 128 : 255);
         });
-        stream.on('close', () => finish(() => resolve({ exitCode, stdout, stderr, durationMs: Date.now() - started })));
-        if (options.stdin !== undefined && typeof options.stdin === 'object' && 'pipe' in options.stdin) options.stdin.pipe(stream);
-        else if (options.stdin !== undefined) stream.end(options.stdin);
-        else stream.end();
+        s.on('close', () => resolve({ exitCode, stdout, stderr, durationMs: Date.now() - started }));
+        // A stream (a store closure) is piped as it comes; text and buffers are written at once.
+        if (options.stdin !== undefined && typeof options.stdin === 'object' && 'pipe' in options.stdin) options.stdin.pipe(s);
+        else if (options.stdin !== undefined) s.end(options.stdin);
+        else s.end();
       });
+    });
+    const result = await withLimit(done, {
+      timeoutMs,
+      signal: options.signal,
+      stop: () => stream?.close(),
+      timedOut: () => new CommandFailed({ command, stdout, stderr, durationMs: Date.now() - started, timedOut: true, timeoutMs }, redact),
     });
     const out = (result.stdout + result.stderr).trimEnd();
     this.#log(`${out ? out + '\n' : ''}# exit ${result.exitCode} (${result.durationMs} ms)\n`);
     return result;
   }
 
+  /** Like run, but a non-zero exit throws CommandFailed carrying the whole result. */
   async expectSuccess(command: string, options: ExecOptions = {}): Promise<string> {
     const r = await this.run(command, options);
-    if (r.exitCode !== 0) {
-      const tail = this.options.redactor.redact((r.stderr || r.stdout).trim().split('\n').slice(-20).join('\n'));
-      throw new InfraError(`\`${this.options.redactor.redact(command)}\` exited ${r.exitCode}${tail ? `:\n${tail}` : ''}`);
-    }
+    if (r.exitCode !== 0) throw new CommandFailed({ command, ...r, timedOut: false }, (t) => this.options.redactor.redact(t));
     return r.stdout;
   }
 
-  async upload(path: string, content: string | Buffer, mode = 0o644): Promise<void> {
+  async upload(path: string, content: string | Buffer, mode = 0o644, options: Omit<ExecOptions, 'stdin'> = {}): Promise<void> {
     const dir = path.replace(/\/[^/]*$/, '') || '/';
     await this.expectSuccess(
       `mkdir -p ${shQuote(dir)} && umask 077 && cat > ${shQuote(path)} && chmod ${mode.toString(8)} ${shQuote(path)}`,
-      { stdin: content },
+      { ...options, stdin: content },
     );
   }
 

@@ -4,9 +4,9 @@
  * never change the system, except mounting the btrfs top read-only where the blog does.
  */
 import { randomBytes } from 'node:crypto';
-import { shQuote } from '../channels/ssh.ts';
+import { shQuote } from '../util/shell.ts';
 import type { Plan } from '../scenario/plan.ts';
-import type { GuestShell } from '../guests/guest.ts';
+import type { GuestShell } from '../channels/shell.ts';
 import type { Facts } from '../procedure/context.ts';
 
 export interface CheckOutcome {

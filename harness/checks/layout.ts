@@ -1,5 +1,5 @@
 /** Is the machine laid out as the blog builds it? LUKS2 under /, subvolumes, mount options, swap. */
-import { shQuote } from '../channels/ssh.ts';
+import { shQuote } from '../util/shell.ts';
 import { partitionPath } from '../procedure/install.ts';
 import { fail, look, pass, type Check } from './check.ts';
 import { parseMountinfo, parseSubvolumeList, parseSwaps } from './parse.ts';

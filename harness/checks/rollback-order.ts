@@ -7,9 +7,9 @@
  * and before stage 1 hands over. The known mistakes (PITFALLS.md 4) each get their own cause.
  * `rollback.ran` (begin/end/status) is another check; this one is about order only.
  */
-import { shQuote } from '../channels/ssh.ts';
+import { shQuote } from '../util/shell.ts';
 import type { Plan } from '../scenario/plan.ts';
-import { cryptsetupUnit, mappingDeviceUnit, rollbackUnit, type RollbackUnitKeys } from '../procedure/rollback-unit.ts';
+import { cryptsetupUnit, mappingDeviceUnit, rollbackUnit, type RollbackUnitKeys } from '../guests/rollback-unit.ts';
 import type { CheckContext, CheckOutcome } from './check.ts';
 
 const fail = (message: string): CheckOutcome => ({ status: 'failed', message });

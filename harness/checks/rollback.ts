@@ -1,5 +1,5 @@
 /** Did the rollback happen? The blog's own test, and a canary written under / before the reboot. */
-import { shQuote } from '../channels/ssh.ts';
+import { shQuote } from '../util/shell.ts';
 import { fail, look, pass, readFiles, type Check } from './check.ts';
 import { parseSubvolumeList } from './parse.ts';
 

@@ -4,33 +4,10 @@
  * and writing the configuration, installing, setting the user's password.
  */
 import type { GuestName, Plan } from '../scenario/plan.ts';
+import type { GuestShell } from '../channels/shell.ts';
 
-export interface ExecResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-  durationMs: number;
-}
-
-export interface ExecOptions {
-  /**
-   * Fed to the command's stdin (how secrets reach the guest: never in argv); a stream is piped
-   * as it comes (a store closure), never held whole in memory.
-   */
-  stdin?: string | Buffer | NodeJS.ReadableStream;
-  timeoutMs?: number;
-  signal?: AbortSignal;
-}
-
-/** A shell on a booted guest (the SSH channel); what guest drivers may use. */
-export interface GuestShell {
-  /** Runs `command` under `sh -c`; resolves with its exit code, never throws on non-zero. */
-  run(command: string, options?: ExecOptions): Promise<ExecResult>;
-  /** Like run, but a non-zero exit throws (an InfraError naming the command and its stderr). */
-  expectSuccess(command: string, options?: ExecOptions): Promise<string>;
-  /** Writes `content` to `path` on the guest with `mode` (octal, e.g. 0o600). */
-  upload(path: string, content: string | Buffer, mode?: number): Promise<void>;
-}
+// Drivers speak of the shell they are handed; its types live in channels/ (the lower layer).
+export type { ExecOptions, ExecResult, GuestShell } from '../channels/shell.ts';
 
 export interface GuestImage {
   /** The installer ISO, attached as a USB stick or CD-ROM. */

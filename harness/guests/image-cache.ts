@@ -4,7 +4,8 @@
  * that is renamed into place only when it succeeded, so a failed build leaves no half entry.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { exists } from '../util/fs.ts';
 import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
@@ -58,21 +59,20 @@ export interface CachedBuildOptions {
   outputs: string[];
   /** Builds into `out` (which does not exist yet). */
   build: (out: string) => Promise<void>;
+  /**
+   * Whether a complete entry is still usable, beyond its files being there (the nixos entry's
+   * store path may have been garbage-collected). An unusable entry is rebuilt.
+   */
+  usable?: (dir: string) => Promise<boolean>;
   signal?: AbortSignal;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 /** Returns the cached entry for `key`, building it first if missing. */
 export async function cachedBuild(options: CachedBuildOptions): Promise<CachedBuild> {
   const started = Date.now();
   const dir = join(options.cacheDir, options.name, options.key);
-  const complete = async () => (await Promise.all(options.outputs.map((o) => exists(join(dir, o))))).every(Boolean);
+  const complete = async () =>
+    (await Promise.all(options.outputs.map((o) => exists(join(dir, o))))).every(Boolean) && (await (options.usable?.(dir) ?? true));
   if (await complete()) return { dir, key: options.key, cached: true, durationMs: Date.now() - started };
 
   await mkdir(join(options.cacheDir, options.name), { recursive: true });

@@ -2,7 +2,7 @@
  * `darlings doctor [--fix]`: what the host has, what it lacks and how to get it; `--fix`
  * installs the missing packages with apt-get on Debian/Ubuntu when run as root.
  */
-import { access } from 'node:fs/promises';
+import { exists } from '../util/fs.ts';
 import { execa } from 'execa';
 import { probe, REQUIREMENTS, type ProbeResult } from './requirements.ts';
 import { chooseAccel } from '../vm/accel.ts';
@@ -19,7 +19,7 @@ export async function doctor(o: DoctorOptions): Promise<0 | 3> {
   if (o.fix) {
     const missing = [...new Set(results.filter((r) => !r.ok && !r.req.apt.startsWith('(')).map((r) => r.req.apt))];
     if (missing.length) {
-      const canApt = process.getuid?.() === 0 && (await access('/usr/bin/apt-get').then(() => true, () => false));
+      const canApt = process.getuid?.() === 0 && (await exists('/usr/bin/apt-get'));
       if (!canApt) {
         o.write(`--fix needs root and apt-get (Debian/Ubuntu). Run: sudo apt-get install -y ${missing.join(' ')}`);
       } else {

@@ -3,7 +3,8 @@
  * `doctor` lists them; `run` and `build-image` check only what their work needs and exit 3
  * naming what to install.
  */
-import { access, constants } from 'node:fs/promises';
+import { constants } from 'node:fs/promises';
+import { exists } from '../util/fs.ts';
 import { delimiter, join } from 'node:path';
 import { HostError } from '../errors.ts';
 import { OVMF_CANDIDATES } from '../vm/firmware.ts';
@@ -56,7 +57,7 @@ async function onPath(bin: string, env: NodeJS.ProcessEnv): Promise<string | und
   const dirs = path.split(delimiter).concat(path.includes('/usr/bin') ? ['/usr/sbin', '/sbin'] : []);
   for (const d of dirs) {
     const p = join(d, bin);
-    if (await access(p, constants.X_OK).then(() => true, () => false)) return p;
+    if (await exists(p, constants.X_OK)) return p;
   }
   return undefined;
 }
@@ -67,7 +68,7 @@ export async function probe(req: Requirement, env: NodeJS.ProcessEnv = process.e
     return { req, ok: Boolean(p), detail: p ?? 'not found on PATH' };
   }
   if ('anyPath' in req.probe) {
-    for (const p of req.probe.anyPath) if (await access(p, constants.R_OK).then(() => true, () => false)) return { req, ok: true, detail: p };
+    for (const p of req.probe.anyPath) if (await exists(p, constants.R_OK)) return { req, ok: true, detail: p };
     return { req, ok: false, detail: `none of ${req.probe.anyPath.join(', ')}` };
   }
   const kvm = await kvmUsable();

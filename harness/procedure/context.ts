@@ -4,7 +4,8 @@
  * Data moves one way: steps return facts; checks read them.
  */
 import type { Plan } from '../scenario/plan.ts';
-import type { GuestDriver, GuestShell } from '../guests/guest.ts';
+import type { GuestDriver } from '../guests/guest.ts';
+import type { GuestShell } from '../channels/shell.ts';
 import type { SerialConsole } from '../channels/serial.ts';
 
 /** What was true before the last reboot, for the checks after it. */

@@ -4,7 +4,8 @@
  * the passphrase and passwords travel on stdin only, never in a command line.
  */
 import type { Plan } from '../scenario/plan.ts';
-import { shQuote } from '../channels/ssh.ts';
+import { shQuote } from '../util/shell.ts';
+import { untilSucceeds } from '../channels/shell.ts';
 import { persistPairs } from './persist-pairs.ts';
 import type { StepContext } from './context.ts';
 
@@ -69,7 +70,9 @@ export const installPhases: Phase[] = [
       const disk = ctx.plan.disk.device;
       await sh(ctx, `sfdisk ${disk}`, `sfdisk --wipe always --wipe-partitions always ${disk}`, sfdiskScript(ctx.plan));
       // The kernel re-reads the table; wait for the nodes rather than guess a delay.
-      await sh(ctx, 'wait for the partitions', `for i in $(seq 50); do [ -b ${partitionPath(disk, 3)} ] && exit 0; sleep 0.2; done; exit 1`);
+      await ctx.step('wait for the partitions', () =>
+        untilSucceeds(ctx.shell, `test -b ${partitionPath(disk, 3)}`, { timeoutMs: ctx.plan.timeouts.commandMs, intervalMs: 200, what: `the partition ${partitionPath(disk, 3)} to appear`, signal: ctx.signal }),
+      );
     },
   },
   {

@@ -4,6 +4,7 @@
  * copies along these pairs, as the blog does by hand.
  */
 import type { PlanPersist } from '../scenario/plan.ts';
+import { parseLinkRule } from '../scenario/tmpfiles.ts';
 
 export interface PersistPair {
   /** Where the system uses it, e.g. /etc/machine-id. */
@@ -11,16 +12,6 @@ export interface PersistPair {
   /** Where it is kept, e.g. /persist/etc/machine-id. */
   kept: string;
   via: 'etc' | 'tmpfiles';
-}
-
-/** Parses an `L` (or `L+`) tmpfiles line into path and target; other types give null. */
-export function parseLinkRule(rule: string): { path: string; target: string } | null {
-  const fields = rule.trim().split(/\s+/);
-  if (!fields[0] || !/^L\+?!?$/.test(fields[0]) || fields.length < 7) return null;
-  const path = fields[1];
-  const target = fields.slice(6).join(' ');
-  if (!path || !target || target === '-') return null;
-  return { path, target };
 }
 
 /**

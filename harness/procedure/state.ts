@@ -4,7 +4,8 @@
  * the canaries, and record what the checks after the next reboot compare against.
  */
 import { randomBytes } from 'node:crypto';
-import { shQuote } from '../channels/ssh.ts';
+import { shQuote } from '../util/shell.ts';
+import { untilSucceeds } from '../channels/shell.ts';
 import { persistPairs } from './persist-pairs.ts';
 import type { StepContext } from './context.ts';
 
@@ -29,7 +30,12 @@ export function canaryPaths(user: string): { path: string; expect: 'gone' | 'kep
 export async function persistOnFirstBoot(ctx: StepContext): Promise<void> {
   const run = (cmd: string) => ctx.shell.expectSuccess(cmd, { timeoutMs: ctx.plan.timeouts.commandMs, signal: ctx.signal });
   await ctx.step('wait for NetworkManager', () =>
-    run(`for i in $(seq 120); do systemctl is-active -q NetworkManager && [ -e /var/lib/NetworkManager/secret_key ] && exit 0; sleep 1; done; systemctl status NetworkManager --no-pager; exit 1`),
+    untilSucceeds(ctx.shell, 'systemctl is-active -q NetworkManager && [ -e /var/lib/NetworkManager/secret_key ]', {
+      timeoutMs: ctx.plan.timeouts.commandMs,
+      intervalMs: 1000,
+      what: 'NetworkManager to run and write its secret_key',
+      signal: ctx.signal,
+    }),
   );
   await ctx.step('save a NetworkManager connection', async () => {
     const uuid = (await run('cat /proc/sys/kernel/random/uuid')).trim();

@@ -4,6 +4,7 @@
  * `results.ts`, never the runner or the machine.
  */
 import type { RunResult } from './results.ts';
+import type { GuestName } from '../scenario/plan.ts';
 
 export type Status = 'passed' | 'failed' | 'error';
 export type CheckStatus = 'passed' | 'failed' | 'skipped';
@@ -12,7 +13,7 @@ export interface RunInfo {
   /** Unique per run in one harness invocation (scenario, guest, kernel). */
   runId: string;
   scenario: string;
-  guest: 'debian' | 'nixos';
+  guest: GuestName;
   profile: string;
   kernel: string;
   outputDir: string;

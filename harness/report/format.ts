@@ -4,21 +4,6 @@
  */
 import type { CheckResult, RunResult } from './results.ts';
 
-/**
- * Human duration: sub-minute with one decimal, then minutes and seconds.
- *
- * @example formatDuration(600) // '0.6 s'; formatDuration(252_000) // '4m 12s'
- */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '–';
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const totalS = Math.round(ms / 1000);
-  const h = Math.floor(totalS / 3600);
-  const m = Math.floor((totalS % 3600) / 60);
-  const s = totalS % 60;
-  return h > 0 ? `${h}h ${String(m).padStart(2, '0')}m` : `${m}m ${String(s).padStart(2, '0')}s`;
-}
-
 export interface CheckCounts {
   passed: number;
   failed: number;

@@ -28,7 +28,8 @@ export { JsonReporter, toContract, writeResultsJson, RESULTS_FILE } from './json
 export { HtmlReporter, commonParent, type HtmlReporterOptions } from './html/html-reporter.ts';
 export { renderReport, writeReport, renderIndex, writeIndex, REPORT_FILE, INDEX_FILE } from './html/page.ts';
 export { serveReport, showReport, DEFAULT_REPORT_PORT, type ServedReport, type ShowReportOptions } from './serve.ts';
-export { checkOk, countChecks, formatDuration } from './format.ts';
+export { checkOk, countChecks } from './format.ts';
+export { formatDuration } from '../util/duration.ts';
 
 /** In the order they run: html renders from the results.json that json wrote. */
 export const REPORTER_NAMES = ['list', 'json', 'junit', 'html'] as const;

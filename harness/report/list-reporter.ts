@@ -12,7 +12,8 @@
  * // [blog-xps13/debian] install ▸ partition … 0.6 s
  */
 import type { HarnessEvent, Reporter, RunInfo } from './events.ts';
-import { checkOk, countChecks, formatDuration } from './format.ts';
+import { checkOk, countChecks } from './format.ts';
+import { formatDuration } from '../util/duration.ts';
 import type { RunResult } from './results.ts';
 import type { Redactor } from '../util/redact.ts';
 

@@ -8,7 +8,8 @@
  * const serial = out.createWriteStream('serial-1.log');
  */
 import { createWriteStream as fsCreateWriteStream, chmodSync, fchmodSync, mkdirSync, openSync, statSync } from 'node:fs';
-import { chmod, mkdir, open, readdir, stat } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir } from 'node:fs/promises';
+import { exists } from '../util/fs.ts';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Writable } from 'node:stream';
 import { Redactor } from '../util/redact.ts';
@@ -168,11 +169,3 @@ export class OutputDir {
   }
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
-  } catch {
-    return false;
-  }
-}

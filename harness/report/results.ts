@@ -3,6 +3,7 @@
  * read it; fields below the DESIGN.md ones are additions.
  */
 import type { CheckStatus, Status } from './events.ts';
+import type { GuestName } from '../scenario/plan.ts';
 
 export interface PhaseResult {
   name: string;
@@ -29,7 +30,7 @@ export interface CheckResult {
 
 export interface RunResult {
   scenario: string;
-  guest: 'debian' | 'nixos';
+  guest: GuestName;
   status: Status;
   durationMs: number;
   accel: 'kvm' | 'tcg';

@@ -7,7 +7,8 @@
  * // prints http://127.0.0.1:9323/report.html ; await server.close() when done
  */
 import { createReadStream } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { exists } from '../util/fs.ts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
@@ -121,11 +122,3 @@ export async function showReport(dir: string, options: ShowReportOptions): Promi
   return served;
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await access(p);
-    return true;
-  } catch {
-    return false;
-  }
-}

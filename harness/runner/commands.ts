@@ -7,7 +7,7 @@ import { driverFor } from '../guests/drivers.ts';
 import { buildTinyImage } from '../guests/tiny.ts';
 import { requireHost } from '../host/requirements.ts';
 import { ScenarioError } from '../errors.ts';
-import { formatMs } from '../util/poll.ts';
+import { formatDuration } from '../util/duration.ts';
 
 export async function listCommand(files: string[], o: { json: boolean; guest?: string; grep?: string; shard?: string }): Promise<number> {
   const plans = await loadPlans(files.length ? files : await defaultScenarioFiles(), o);
@@ -29,7 +29,7 @@ export async function buildImageCommand(guest: string, o: { nixpkgs?: string }):
   const image = guest === 'tiny' ? await buildTinyImage(options) : await (await driverFor(guest as 'debian' | 'nixos')).buildImage(options);
   console.log(`${guest} image: ${image.iso}`);
   for (const [k, v] of Object.entries(image.facts)) console.log(`  ${k}: ${v}`);
-  console.log(`  key: ${image.key} (${formatMs(Date.now() - started)})`);
+  console.log(`  key: ${image.key} (${formatDuration(Date.now() - started)})`);
   return 0;
 }
 
@@ -41,7 +41,7 @@ export async function evalCommand(file: string, o: { nixpkgs?: string }): Promis
   const r = await evalScenario(plan, { nixpkgs: o.nixpkgs, onProgress: (l: string) => process.stderr.write(`${l}\n`) });
   console.log(`system: ${r.toplevelDrv}`);
   console.log(`iso:    ${r.isoDrv}`);
-  console.log(`evaluated in ${formatMs(r.durationMs)}`);
+  console.log(`evaluated in ${formatDuration(r.durationMs)}`);
   return 0;
 }
 

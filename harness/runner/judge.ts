@@ -2,15 +2,16 @@
  * How a run is judged: pure functions over phase and check outcomes (unit-tested). A scenario can
  * expect checks to fail (a deliberately broken rollback): then it passes only if exactly those fail.
  */
-import { CheckFailed, GuestCrashed, TimeoutError } from '../errors.ts';
+import { HarnessError } from '../errors.ts';
 import type { CheckResult, PhaseResult } from '../report/results.ts';
 import type { Status } from '../report/events.ts';
 
-/** A phase's status from the error that ended it: the system's fault or the harness's. */
+/**
+ * A phase's status from the error that ended it, as its class says (errors.ts: each class carries
+ * its blame). Anything that is no HarnessError is a harness bug: `error`.
+ */
 export function statusForError(error: unknown): Status {
-  // Everything else (AbortedError, HostError, other InfraErrors) is the harness's side.
-  if (error instanceof CheckFailed || error instanceof GuestCrashed || error instanceof TimeoutError) return 'failed';
-  return 'error';
+  return error instanceof HarnessError ? error.status : 'error';
 }
 
 /** Marks each check ok or not, given the scenario's expected failures. */

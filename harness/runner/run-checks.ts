@@ -3,7 +3,7 @@
  * blog does for fs-diff), runs each check, reports it as it ends, unmounts.
  */
 import type { Plan } from '../scenario/plan.ts';
-import type { GuestShell } from '../guests/guest.ts';
+import type { GuestShell } from '../channels/shell.ts';
 import type { Facts, StepRunner } from '../procedure/context.ts';
 import type { Emit } from '../report/events.ts';
 import type { CheckResult } from '../report/results.ts';

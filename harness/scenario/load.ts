@@ -12,6 +12,7 @@ import { loadProfile, PROFILES_DIR } from './profile.ts';
 import { issueToError, parseSource, showValue, type KeyPath, type SourceFile } from './positions.ts';
 import { readNixpkgsRelease, stage1Support, type NixosRelease } from './nixos-release.ts';
 import { checkAcrossKeys, kernelChoices, resolveKernel, scenarioKernels } from './rules.ts';
+import { parseLinkRule } from './tmpfiles.ts';
 import { scenarioSchema, TIMEOUT_KEYS, type ScenarioInput } from './schema.ts';
 import { findBaseFile, mergeOntoBase } from './from.ts';
 
@@ -336,10 +337,7 @@ export function persistFor(input: Pick<ScenarioInput, 'persist' | 'extraPersist'
   const tmpfiles = [...new Set(rules)];
   const copy = [
     ...Object.keys(etc).map((name) => `/etc/${name.replace(/\/+$/, '')}`),
-    ...tmpfiles.flatMap((rule) => {
-      const [type, path] = rule.trim().split(/\s+/);
-      return type?.startsWith('L') && path ? [path] : [];
-    }),
+    ...tmpfiles.flatMap((rule) => parseLinkRule(rule)?.path ?? []),
   ];
   return { etc, tmpfiles, copy: [...new Set(copy)] };
 }

@@ -22,6 +22,7 @@
 import { z } from 'zod';
 import { ALL_KERNEL_NAMES } from './defaults.ts';
 import { CHECK_ID_PREFIXES, KNOWN_CHECK_IDS, isCheckId } from './checkIds.ts';
+import { isTmpfilesRule } from './tmpfiles.ts';
 import { parseSizeMiB } from './units.ts';
 import { CHECKPOINT_STAGES, GUEST_NAMES, type GuestName } from './plan.ts';
 
@@ -71,14 +72,6 @@ const CHECK_PHRASE =
   `a check id (${KNOWN_CHECK_IDS.join(', ')}) ` + `or one starting with ${CHECK_ID_PREFIXES.join(', ')}`;
 const checkId = text(CHECK_PHRASE, isCheckId);
 
-/** systemd-tmpfiles.d: `TYPE PATH MODE USER GROUP AGE ARGUMENT`; an `L` rule needs its target. */
-export function isTmpfilesRule(rule: string): boolean {
-  const fields = rule.trim().split(/\s+/);
-  const [type, path] = fields;
-  if (!type || !path || !/^[a-zA-Z][+!=~^-]*$/.test(type) || !path.startsWith('/')) return false;
-  if (!type.startsWith('L')) return true;
-  return fields.length >= 7 && (fields[6] ?? '').startsWith('/');
-}
 const tmpfilesRule = text('a tmpfiles.d rule like `L /var/lib/docker - - - - /persist/var/lib/docker`', isTmpfilesRule);
 
 const ETC_NAME = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[^\0\n]+$/;

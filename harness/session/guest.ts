@@ -8,7 +8,8 @@
 import { chmod } from 'node:fs/promises';
 import type { Plan } from '../scenario/plan.ts';
 import { Machine, QEMU_BINARY } from '../vm/machine.ts';
-import { qemuArgs, shellQuote } from '../vm/qemu-args.ts';
+import { qemuArgs } from '../vm/qemu-args.ts';
+import { shellLine } from '../util/shell.ts';
 import { freePort } from '../vm/ports.ts';
 import { hostKeyBlob, type ClientKey } from '../channels/keys.ts';
 import { SshChannel } from '../channels/ssh.ts';
@@ -102,7 +103,7 @@ export class Guest {
       boot: index,
     });
     // The exact command line, for people reproducing a boot (its paths are this run's own).
-    await this.o.artifacts.writeText(`qemu-${index}.sh`, `${shellQuote([QEMU_BINARY, ...qemuArgs(spec)])}\n`);
+    await this.o.artifacts.writeText(`qemu-${index}.sh`, `${shellLine([QEMU_BINARY, ...qemuArgs(spec)])}\n`);
     const machine = await Machine.start(spec, { redactor: this.o.redactor, signal: this.o.signal });
     this.#machine = machine;
     const serialLog = `serial-${index}.log`;
@@ -147,7 +148,7 @@ export class Guest {
     const ssh = this.#ssh;
     if (ssh) await ssh.run(command, { timeoutMs: 10_000, signal: this.o.signal }).catch(() => undefined);
     this.#disconnect();
-    await this.machine.waitForShutdown(this.o.plan.timeouts.shutdownMs);
+    await this.machine.waitForShutdown(this.o.plan.timeouts.shutdownMs, { signal: this.o.signal });
   }
 
   /**
@@ -163,13 +164,13 @@ export class Guest {
     const ssh = this.#ssh;
     if (ssh) await ssh.run(command, { timeoutMs: 10_000, signal: this.o.signal }).catch(() => undefined);
     this.#disconnect();
-    await this.machine.powerOff(this.o.plan.timeouts.shutdownMs);
+    await this.machine.powerOff(this.o.plan.timeouts.shutdownMs, { signal: this.o.signal });
   }
 
   /** Pulls the plug: no shutdown, no sync (QMP quit). */
   async powerCut(): Promise<void> {
     this.#disconnect();
-    await this.machine.powerCut();
+    await this.machine.powerCut({ signal: this.o.signal });
   }
 
   /** A PNG of the screen, when a machine is running; undefined otherwise. */
@@ -177,7 +178,7 @@ export class Guest {
     const m = this.#machine;
     if (!m?.running) return undefined;
     const path = this.o.artifacts.resolve(name);
-    await m.screenshot(path);
+    await m.screenshot(path, { signal: this.o.signal });
     await chmod(path, 0o600);
     return path;
   }

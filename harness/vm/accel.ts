@@ -2,7 +2,8 @@
  * KVM when /dev/kvm is usable, TCG otherwise, and a sentence saying which and why: a run that
  * silently falls back to emulation is 10-50x slower and people should know.
  */
-import { access, constants, readFile } from 'node:fs/promises';
+import { constants, readFile } from 'node:fs/promises';
+import { exists } from '../util/fs.ts';
 import { execa } from 'execa';
 import { HostError } from '../errors.ts';
 
@@ -21,7 +22,7 @@ let probed: Promise<boolean> | undefined;
  */
 export function kvmUsable(device = '/dev/kvm'): Promise<boolean> {
   probed ??= (async () => {
-    const accessible = await access(device, constants.R_OK | constants.W_OK).then(() => true, () => false);
+    const accessible = await exists(device, constants.R_OK | constants.W_OK);
     if (!accessible) return false;
     const cpuinfo = await readFile('/proc/cpuinfo', 'utf8').catch(() => '');
     if (!/\b(vmx|svm)\b/.test(cpuinfo)) return false;

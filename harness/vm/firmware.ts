@@ -2,8 +2,9 @@
  * OVMF: the code image is shared read-only; every machine gets its own copy of the vars, so
  * boot entries written by one run (efibootmgr, systemd-boot) never leak into another.
  */
-import { access, copyFile, chmod } from 'node:fs/promises';
+import { copyFile, chmod } from 'node:fs/promises';
 import { constants } from 'node:fs';
+import { exists } from '../util/fs.ts';
 import { HostError } from '../errors.ts';
 
 export interface OvmfPair {
@@ -19,18 +20,11 @@ export const OVMF_CANDIDATES: readonly OvmfPair[] = [
   { code: '/usr/share/edk2-ovmf/x64/OVMF_CODE.fd', vars: '/usr/share/edk2-ovmf/x64/OVMF_VARS.fd' },
 ];
 
-async function readable(path: string): Promise<boolean> {
-  return access(path, constants.R_OK).then(
-    () => true,
-    () => false,
-  );
-}
-
 /** Finds an OVMF code/vars pair; `DARLINGS_OVMF_CODE`/`_VARS` are passed in by the CLI. */
 export async function findOvmf(override?: Partial<OvmfPair>): Promise<OvmfPair> {
   if (override?.code && override.vars) return { code: override.code, vars: override.vars };
   for (const pair of OVMF_CANDIDATES) {
-    if ((await readable(pair.code)) && (await readable(pair.vars))) return pair;
+    if ((await exists(pair.code, constants.R_OK)) && (await exists(pair.vars, constants.R_OK))) return pair;
   }
   throw new HostError('No OVMF firmware found (UEFI for QEMU).', 'apt-get install ovmf');
 }

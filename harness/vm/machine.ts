@@ -6,12 +6,13 @@
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { execa, type ResultPromise } from 'execa';
-import { GuestCrashed, InfraError } from '../errors.ts';
+import { GuestCrashed, InfraError, TimeoutError } from '../errors.ts';
 import { pollUntil } from '../util/poll.ts';
 import type { Redactor } from '../util/redact.ts';
 import { SerialConsole } from '../channels/serial.ts';
 import { QmpClient } from './qmp.ts';
-import { qemuArgs, shellQuote, type MachineSpec } from './qemu-args.ts';
+import { qemuArgs, type MachineSpec } from './qemu-args.ts';
+import { shellLine } from '../util/shell.ts';
 
 export const QEMU_BINARY = 'qemu-system-x86_64';
 
@@ -93,12 +94,12 @@ export class Machine {
     try {
       const serialSocket = await pollUntil(
         async () => {
-          if (gone) throw new InfraError(`QEMU exited at start (${gone.exitCode ?? gone.signal}): ${gone.stderr}\n  command: ${shellQuote(argv)}`);
+          if (gone) throw new InfraError(`QEMU exited at start (${gone.exitCode ?? gone.signal}): ${gone.stderr}\n  command: ${shellLine(argv)}`);
           return tryConnect(spec.serialSocket);
         },
         { timeoutMs: options.startTimeoutMs ?? 15_000, intervalMs: 50, what: `QEMU's serial socket ${spec.serialSocket}`, signal: options.signal, lastSeen: () => stderr },
       ).catch((e: unknown) => {
-        if (gone) throw new InfraError(`QEMU exited at start (${gone.exitCode ?? gone.signal}): ${gone.stderr}\n  command: ${shellQuote(argv)}`, { cause: e });
+        if (gone) throw new InfraError(`QEMU exited at start (${gone.exitCode ?? gone.signal}): ${gone.stderr}\n  command: ${shellLine(argv)}`, { cause: e });
         throw e;
       });
       sockets.push(serialSocket);
@@ -120,44 +121,52 @@ export class Machine {
   }
 
   /** ACPI power button, then wait; QMP `quit` if the guest ignores it. */
-  async powerOff(timeoutMs = 60_000): Promise<void> {
+  async powerOff(timeoutMs = 60_000, options: VerbOptions = {}): Promise<void> {
     if (!this.running) return;
-    await this.qmp.execute('system_powerdown').catch(() => undefined);
-    if (await this.#waitExit(timeoutMs)) return;
+    await this.qmp.execute('system_powerdown', undefined, options).catch((e: unknown) => rethrowAbort(e, options.signal));
+    if (await this.#waitExit(timeoutMs, options.signal)) return;
     await this.stop();
   }
 
   /** Waits for the guest to power itself off (e.g. after `poweroff`). */
-  async waitForShutdown(timeoutMs: number): Promise<void> {
-    if (!(await this.#waitExit(timeoutMs)))
-      throw new InfraError(`The guest did not power off within ${(timeoutMs / 1000).toFixed(0)} s\n--- last output ---\n${this.serial.tail()}`);
+  async waitForShutdown(timeoutMs: number, options: VerbOptions = {}): Promise<void> {
+    await pollUntil(() => !this.running, {
+      timeoutMs,
+      intervalMs: 100,
+      signal: options.signal,
+      what: 'the guest to power off',
+      lastSeen: () => this.serial.tail(),
+    });
   }
 
   /** The reset button: the guest reboots without shutting down. */
-  async reset(): Promise<void> {
-    await this.qmp.execute('system_reset');
+  async reset(options: VerbOptions = {}): Promise<void> {
+    await this.qmp.execute('system_reset', undefined, options);
   }
 
   /**
    * Pulls the plug: QEMU quits at once, nothing the guest has not written reaches the disk.
    * Afterwards the machine is gone; boot again with a new Machine on the same disk.
    */
-  async powerCut(): Promise<void> {
+  async powerCut(options: VerbOptions = {}): Promise<void> {
     if (!this.running) return;
-    await this.qmp.execute('quit').catch(() => undefined);
-    if (!(await this.#waitExit(5000))) this.process.kill('SIGKILL');
+    await this.qmp.execute('quit', undefined, options).catch((e: unknown) => rethrowAbort(e, options.signal));
+    if (!(await this.#waitExit(5000, options.signal))) this.process.kill('SIGKILL');
     await this.exited;
   }
 
   /** A PNG of the VGA screen (QEMU ≥ 7.1 writes PNG itself). */
-  async screenshot(path: string): Promise<void> {
-    await this.qmp.execute('screendump', { filename: path, format: 'png' });
+  async screenshot(path: string, options: VerbOptions = {}): Promise<void> {
+    await this.qmp.execute('screendump', { filename: path, format: 'png' }, options);
   }
 
-  /** Stops QEMU whatever state it is in: QMP quit, then SIGKILL. Safe to call twice. */
+  /**
+   * Stops QEMU whatever state it is in: QMP quit, then SIGKILL. Safe to call twice. A teardown:
+   * it takes no signal, since it must run after an abort too, and is bounded by its own limits.
+   */
   async stop(): Promise<void> {
     if (this.running) {
-      if (!this.qmp.closed) await Promise.race([this.qmp.execute('quit').catch(() => undefined), sleep(2000)]);
+      if (!this.qmp.closed) await this.qmp.execute('quit', undefined, { timeoutMs: 2000 }).catch(() => undefined);
       if (!(await this.#waitExit(3000))) this.process.kill('SIGKILL');
       await this.exited;
     }
@@ -165,10 +174,15 @@ export class Machine {
     this.serial.close();
   }
 
-  async #waitExit(timeoutMs: number): Promise<boolean> {
-    if (!this.running) return true;
-    const t = sleep(timeoutMs).then(() => false);
-    return Promise.race([this.exited.then(() => true), t]);
+  /** Whether QEMU exited within `timeoutMs` (false on timeout; an abort throws). */
+  async #waitExit(timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    return pollUntil(() => !this.running, { timeoutMs, intervalMs: 50, signal, what: 'QEMU to exit' }).then(
+      () => true,
+      (e: unknown) => {
+        if (e instanceof TimeoutError) return false;
+        throw e;
+      },
+    );
   }
 
   /** Throws GuestCrashed if QEMU already exited (used between steps). */
@@ -177,8 +191,14 @@ export class Machine {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref());
+/** What every Machine verb takes: a signal that stops the wait (not QEMU) when the run is aborted. */
+export interface VerbOptions {
+  signal?: AbortSignal;
+}
+
+/** A verb's QMP call may fail when QEMU is already going; only an abort is worth passing on. */
+function rethrowAbort(error: unknown, signal?: AbortSignal): void {
+  if (signal?.aborted) throw error;
 }
 
 async function tryConnect(path: string): Promise<Socket | undefined> {

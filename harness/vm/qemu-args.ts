@@ -94,8 +94,3 @@ export function qemuArgs(spec: MachineSpec): string[] {
   args.push(...(spec.extraArgs ?? []));
   return args;
 }
-
-/** The command line as one shell-pasteable string, for logs and people reproducing a run. */
-export function shellQuote(argv: string[]): string {
-  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
-}

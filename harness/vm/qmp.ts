@@ -1,10 +1,21 @@
 /**
- * A small QMP client: one JSON object per line over a unix socket. Commands are answered in
- * order, so a FIFO of pending promises is enough; events go to listeners.
+ * A small QMP client: one JSON object per line over a unix socket. Each command carries an `id`
+ * that QEMU echoes in its answer, so a command given up on (timeout, abort) cannot take the next
+ * one's answer; events go to listeners.
  */
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { InfraError } from '../errors.ts';
+import { formatDuration } from '../util/duration.ts';
+import { throwIfAborted, withLimit } from '../util/poll.ts';
+
+/** How long QMP may take to answer one command (QEMU answers in milliseconds when healthy). */
+export const QMP_COMMAND_TIMEOUT_MS = 10_000;
+
+export interface QmpOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
 
 export interface QmpEvent {
   event: string;
@@ -12,12 +23,13 @@ export interface QmpEvent {
   timestamp?: { seconds: number; microseconds: number };
 }
 
-type Pending = { command: string; resolve: (v: unknown) => void; reject: (e: Error) => void };
+type Pending = { command: string; resolve: (v: unknown) => void; reject: (e: unknown) => void };
 
 export class QmpClient {
   #socket: Socket;
   #buffer = '';
-  #pending: Pending[] = [];
+  #pending = new Map<number, Pending>();
+  #nextId = 1;
   #listeners = new Set<(e: QmpEvent) => void>();
   #closed = false;
   readonly events: QmpEvent[] = [];
@@ -30,14 +42,29 @@ export class QmpClient {
     socket.on('error', () => this.#onClose());
   }
 
-  /** Connects and leaves capabilities negotiation mode (QMP's handshake). */
-  static async connect(path: string): Promise<QmpClient> {
+  /** Connects and leaves capabilities negotiation mode (QMP's handshake), within `timeoutMs`. */
+  static async connect(path: string, options: QmpOptions = {}): Promise<QmpClient> {
+    const timeoutMs = options.timeoutMs ?? QMP_COMMAND_TIMEOUT_MS;
     const socket = connect(path);
-    await once(socket, 'connect');
     const client = new QmpClient(socket);
-    await client.#greeting();
-    await client.execute('qmp_capabilities');
-    return client;
+    try {
+      const greeted = (async () => {
+        await once(socket, 'connect');
+        await client.#greeting();
+      })();
+      await withLimit(greeted, {
+        timeoutMs,
+        signal: options.signal,
+        timedOut: () => new InfraError(`QMP on ${path} did not greet within ${formatDuration(timeoutMs)}`),
+      });
+      throwIfAborted(options.signal);
+      await client.execute('qmp_capabilities', undefined, options);
+      return client;
+    } catch (error) {
+      client.close();
+      throwIfAborted(options.signal);
+      throw error;
+    }
   }
 
   #greetingResolve?: () => void;
@@ -60,8 +87,9 @@ export class QmpClient {
         this.events.push(event);
         for (const l of this.#listeners) l(event);
       } else if ('return' in msg || 'error' in msg) {
-        const p = this.#pending.shift();
-        if (!p) continue;
+        const p = this.#pending.get(msg.id as number);
+        if (!p) continue; // answer to a command given up on
+        this.#pending.delete(msg.id as number);
         if ('error' in msg) {
           const err = msg.error as { class?: string; desc?: string };
           p.reject(new InfraError(`QMP ${p.command} failed: ${err.desc ?? err.class}`));
@@ -73,7 +101,9 @@ export class QmpClient {
   #onClose(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const p of this.#pending.splice(0)) {
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const p of pending) {
       // `quit` is answered by the socket closing; that is its success.
       if (p.command === 'quit') p.resolve(undefined);
       else p.reject(new InfraError(`QMP connection closed during ${p.command}`));
@@ -84,12 +114,26 @@ export class QmpClient {
     return this.#closed;
   }
 
-  execute(command: string, args?: Record<string, unknown>): Promise<unknown> {
-    if (this.#closed) return Promise.reject(new InfraError(`QMP connection is closed (${command})`));
-    return new Promise((resolve, reject) => {
-      this.#pending.push({ command, resolve, reject });
-      this.#socket.write(JSON.stringify(args ? { execute: command, arguments: args } : { execute: command }) + '\n');
+  /**
+   * Runs one QMP command; rejects with an InfraError when QEMU refuses it or gives no answer
+   * within `timeoutMs`, and with an AbortedError when `signal` stops it first.
+   *
+   * @example await qmp.execute('screendump', { filename: '/tmp/s.png', format: 'png' }, { signal });
+   */
+  async execute(command: string, args?: Record<string, unknown>, options: QmpOptions = {}): Promise<unknown> {
+    if (this.#closed) throw new InfraError(`QMP connection is closed (${command})`);
+    throwIfAborted(options.signal);
+    const id = this.#nextId++;
+    const timeoutMs = options.timeoutMs ?? QMP_COMMAND_TIMEOUT_MS;
+    const answer = new Promise<unknown>((resolve, reject) => this.#pending.set(id, { command, resolve, reject }));
+    const limited = withLimit(answer, {
+      timeoutMs,
+      signal: options.signal,
+      timedOut: () => new InfraError(`QMP ${command} got no answer within ${formatDuration(timeoutMs)}`),
+      stop: () => this.#pending.delete(id),
     });
+    this.#socket.write(JSON.stringify(args ? { execute: command, arguments: args, id } : { execute: command, id }) + '\n');
+    return limited;
   }
 
   onEvent(listener: (e: QmpEvent) => void): () => void {

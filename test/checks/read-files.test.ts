@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { readFiles, type CheckContext } from '../../harness/checks/check.ts';
 import { expandPlans, loadScenario } from '../../harness/scenario/index.ts';
-import type { GuestShell } from '../../harness/guests/guest.ts';
+import type { GuestShell } from '../../harness/channels/shell.ts';
 
 /** A "guest" that is this host's sh, counting the commands it is given. */
 function localShell(): GuestShell & { commands: number } {

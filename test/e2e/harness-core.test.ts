@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa, execaSync } from 'execa';
-import { bootTiny, type TinyBoot } from './support/tiny-machine.ts';
+import { bootTiny, type TinyBoot } from '../../harness/guests/tiny-machine.ts';
 import { SshChannel, HostKeyMismatch } from '../../harness/channels/ssh.ts';
 import { generateClientKey, hostKeyBlob } from '../../harness/channels/keys.ts';
 import { Redactor } from '../../harness/util/redact.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CheckFailed } from '../../harness/errors.ts';
-import type { ExecOptions, ExecResult, GuestShell } from '../../harness/guests/guest.ts';
+import type { ExecOptions, ExecResult, GuestShell } from '../../harness/channels/shell.ts';
 import { nixosDriver, standInHardwareConfiguration } from '../../harness/guests/nixos/index.ts';
 import { blogXps13Plan } from './plan.ts';
 

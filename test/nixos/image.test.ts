@@ -67,12 +67,12 @@ describe('buildImage (nixos)', () => {
     expect(readFileSync(calls, 'utf8').trim().split('\n')).toHaveLength(1);
   });
 
-  it('passes the ISO config and nixpkgs to nix-build with a gc-root in the cache entry', () => {
+  it('passes the ISO config and nixpkgs to nix-build with a gc-root beside the cache entry', () => {
     const args = readFileSync(calls, 'utf8').split('\n')[0]!;
     expect(args).toContain("<nixpkgs/nixos> -A config.system.build.isoImage -I nixos-config=");
     expect(args).toContain('images/nixos/iso.nix');
     expect(args).toContain(`-I nixpkgs=${nixpkgs}`);
-    expect(args).toMatch(/--out-link .*\/cache\/nixos\/[0-9a-f]{24}\/result/);
+    expect(args).toMatch(/--out-link .*\/cache\/nixos\/gcroots\/[0-9a-f]{24}( |$)/);
   });
 
   it('rebuilds when the cached store path was garbage-collected', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { luksFormatCommand, mountCommands, partitionPath, sfdiskScript, unmountOrder } from '../../harness/procedure/install.ts';
-import { persistPairs, parseLinkRule } from '../../harness/procedure/persist-pairs.ts';
+import { persistPairs } from '../../harness/procedure/persist-pairs.ts';
+import { parseLinkRule } from '../../harness/scenario/tmpfiles.ts';
 import { testPlan } from '../support/plan.ts';
 
 describe('the blog\'s install commands', () => {

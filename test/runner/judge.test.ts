@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { judgeChecks, runStatus, statusForError } from '../../harness/runner/judge.ts';
-import { CheckFailed, GuestCrashed, InfraError, TimeoutError, AbortedError } from '../../harness/errors.ts';
+import { CheckFailed, CommandFailed, GuestCrashed, HostError, InfraError, ScenarioError, TimeoutError, AbortedError } from '../../harness/errors.ts';
 import type { CheckResult, PhaseResult } from '../../harness/report/results.ts';
 
 const ok: PhaseResult[] = [{ name: 'install', status: 'passed', durationMs: 1 }];
@@ -42,5 +42,14 @@ describe('judging a run', () => {
     expect(statusForError(new TimeoutError('x', 1, ''))).toBe('failed');
     expect(statusForError(new InfraError('x'))).toBe('error');
     expect(statusForError(new AbortedError('x'))).toBe('error');
+  });
+
+  it('takes the status from the error class: a failed guest command fails, a host or input problem is an error', () => {
+    const failed = new CommandFailed({ command: 'cryptsetup open', exitCode: 2, stdout: '', stderr: 'x', durationMs: 5, timedOut: false });
+    expect(statusForError(failed)).toBe('failed');
+    expect(statusForError(new HostError('no qemu'))).toBe('error');
+    expect(statusForError(new ScenarioError('bad'))).toBe('error');
+    expect(statusForError(new Error('a bug'))).toBe('error');
+    expect(statusForError('thrown string')).toBe('error');
   });
 });

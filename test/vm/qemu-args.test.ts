@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeOpt, qemuArgs, shellQuote, TCG_CPU, type MachineSpec } from '../../harness/vm/qemu-args.ts';
+import { escapeOpt, qemuArgs, TCG_CPU, type MachineSpec } from '../../harness/vm/qemu-args.ts';
 
 const spec: MachineSpec = {
   name: 'blog',
@@ -58,9 +58,5 @@ describe('the QEMU command line', () => {
   it('escapes commas in paths the way QEMU expects', () => {
     expect(escapeOpt('/a,b/c')).toBe('/a,,b/c');
     expect(joined({ ...spec, nvme: { path: '/t,1/d.qcow2', serial: 'X' } })).toContain('file=/t,,1/d.qcow2');
-  });
-
-  it('prints a command people can paste', () => {
-    expect(shellQuote(['qemu', '-name', 'a b', "it's"])).toBe(`qemu -name 'a b' 'it'\\''s'`);
   });
 });

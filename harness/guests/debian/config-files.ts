@@ -3,8 +3,8 @@
  * /mnt/etc/darlings before `darlings-install`, as NixOS's configuration.nix would say the same.
  */
 import type { Plan } from '../../scenario/plan.ts';
-import { builtinRollbackScript } from '../../procedure/rollback-script.ts';
-import { rollbackUnit, unitFileText } from '../../procedure/rollback-unit.ts';
+import { builtinRollbackScript } from '../rollback-script.ts';
+import { rollbackUnit, unitFileText } from '../rollback-unit.ts';
 
 /** The wrapped rollback the systemd stage 1's unit runs (markers of docs/guest-contract.md). */
 export const ROLLBACK_UNIT_SCRIPT = 'rollback-unit.sh';

@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import type { GuestDriver } from '../guest.ts';
 import type { Plan } from '../../scenario/plan.ts';
-import { HostError } from '../../errors.ts';
+import { HostError, ScenarioError } from '../../errors.ts';
+import { kernelChoices, resolveKernel } from '../../scenario/rules.ts';
 import { cachedBuild, hashInputs, hostPackageVersions, runBuildScript, withLock } from '../image-cache.ts';
 import { IMAGE_HOST_PACKAGES, IMAGES_DIR, REPO_ROOT } from '../images.ts';
-import { shQuote } from '../../channels/ssh.ts';
+import { shQuote } from '../../util/shell.ts';
 import { configurationConf, persistConf, rollbackScript, systemdStage1Files, tmpfilesConf } from './config-files.ts';
 
 const CONFIG_DIR = '/etc/darlings';
@@ -19,10 +20,16 @@ const SCRIPTED_REFUSED = /No key available with this passphrase/;
 const SYSTEMD_PROMPT = /Please enter passphrase for disk [^\n]*: ?/;
 const SYSTEMD_REFUSED = /Failed to activate with specified passphrase/;
 
-/** The stand-in's kernels: bookworm's own, or bookworm-backports' newer one (`latest`). */
-export function debianKernel(name = 'bookworm'): 'bookworm' | 'backports' {
-  if (name === 'backports' || name === 'latest') return 'backports';
-  return 'bookworm';
+/**
+ * The stand-in's kernels: bookworm's own, or bookworm-backports' newer one (`latest`). The aliases
+ * are scenario/defaults.ts's KERNELS, read through resolveKernel: one table.
+ */
+export function debianKernel(name = 'default'): 'bookworm' | 'backports' {
+  const kernel = resolveKernel('debian', name);
+  if (kernel !== 'bookworm' && kernel !== 'backports') {
+    throw new ScenarioError(`Expected the debian kernel to be one of ${kernelChoices('debian')}, got \`${name}\``);
+  }
+  return kernel;
 }
 
 /** The stand-in keeps its configuration in /etc/darlings and has no /etc/NIXOS marker. */

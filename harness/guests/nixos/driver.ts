@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { CheckFailed, InfraError } from '../../errors.ts';
 import type { Plan } from '../../scenario/plan.ts';
 import type { GuestDriver, GuestShell } from '../guest.ts';
+import { shQuote } from '../../util/shell.ts';
 import { nixosConfigFiles } from './files.ts';
 import { hardwareProblems } from './hardware.ts';
 import { buildImage } from './image.ts';
@@ -17,11 +18,6 @@ import { nixErrorText, runNix, streamNix } from './nix-tools.ts';
 
 export const CONFIG_DIR = '/etc/nixos';
 const ROOT = '/mnt';
-
-/** Shell-quotes one word for the guest's `sh -c`. */
-function sq(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 /**
  * nixos-generate-config, then the harness's files beside the generated hardware-configuration.nix
@@ -51,7 +47,7 @@ async function install(shell: GuestShell, plan: Plan, signal?: AbortSignal): Pro
     return;
   }
   const system = await importHostClosure(shell, plan, signal);
-  await shell.expectSuccess(`nixos-install --no-root-passwd --no-channel-copy --root ${ROOT} --system ${sq(system)}`, options);
+  await shell.expectSuccess(`nixos-install --no-root-passwd --no-channel-copy --root ${ROOT} --system ${shQuote(system)}`, options);
 }
 
 /**
@@ -103,8 +99,8 @@ async function setPassword(shell: GuestShell, plan: Plan, signal?: AbortSignal):
   const file = `${ROOT}${passwordFile(plan)}`;
   const dir = file.slice(0, file.lastIndexOf('/'));
   await shell.expectSuccess(
-    `umask 077 && mkdir -p ${sq(dir)} && chmod 0700 ${sq(dir)} && ` +
-      `mkpasswd -m sha-512 -s > ${sq(`${file}.tmp`)} && mv ${sq(`${file}.tmp`)} ${sq(file)}`,
+    `umask 077 && mkdir -p ${shQuote(dir)} && chmod 0700 ${shQuote(dir)} && ` +
+      `mkpasswd -m sha-512 -s > ${shQuote(`${file}.tmp`)} && mv ${shQuote(`${file}.tmp`)} ${shQuote(file)}`,
     { stdin: `${plan.user.password}\n`, timeoutMs: plan.timeouts.commandMs, ...sig(signal) },
   );
 }

@@ -1,16 +1,17 @@
 /**
  * The installer ISO: `nix-build` of images/nixos/iso.nix, cached under `<cacheDir>/nixos/<hash>/`
- * with a gc-root (`result`) so Nix keeps it. The hash covers images/nixos/*.nix and which nixpkgs
+ * by the one image cache, with a gc-root so Nix keeps it. The hash covers images/nixos/*.nix and which nixpkgs
  * (its path and revision), so a second build with unchanged inputs only reads a manifest and
  * checks that the store path is still there.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, realpath, rename, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, readdir, realpath, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HostError, InfraError } from '../../errors.ts';
 import type { BuildImageOptions, GuestImage } from '../guest.ts';
+import { cachedBuild } from '../image-cache.ts';
+import { exists } from '../../util/fs.ts';
 import { nixErrorText, nixVersion, runNix } from './nix-tools.ts';
 
 /** images/nixos of this checkout. */
@@ -41,7 +42,10 @@ interface Manifest {
 }
 
 /**
- * Builds or reuses the installer ISO.
+ * Builds or reuses the installer ISO, through the one image cache (guests/image-cache.ts): the
+ * entry holds the manifest; the gc-root that keeps the store path alive lives beside the entry
+ * (`<cacheDir>/nixos/gcroots/<hash>`), because the entry is built under a temporary name and
+ * renamed into place, and a Nix indirect root would keep pointing at the old name.
  *
  * @example
  * const image = await buildImage({ cacheDir: '~/.cache/darlings', nixpkgs: '/src/nixpkgs', onProgress: console.log });
@@ -52,14 +56,34 @@ export async function buildImage(options: NixosImageOptions): Promise<GuestImage
   const nixpkgs = options.nixpkgs ? await realpath(options.nixpkgs) : await findNixpkgs(options.signal);
   const nixpkgsRevision = await revisionOf(nixpkgs);
   const hash = await inputsHash(isoConfig, nixpkgs, nixpkgsRevision);
-  const entry = join(options.cacheDir, 'nixos', hash);
-  const cached = await readManifest(entry);
-  if (cached && existsSync(cached.storePath) && existsSync(cached.iso)) return toImage(cached, true);
+  const gcroot = join(options.cacheDir, 'nixos', 'gcroots', hash);
+  const built = await cachedBuild({
+    cacheDir: options.cacheDir,
+    name: 'nixos',
+    key: hash,
+    outputs: ['manifest.json'],
+    signal: options.signal,
+    usable: async (dir) => {
+      const m = await readManifest(dir);
+      return m !== null && (await exists(m.storePath)) && (await exists(m.iso));
+    },
+    build: async (out) => {
+      await mkdir(out, { recursive: true, mode: 0o700 });
+      await mkdir(dirname(gcroot), { recursive: true });
+      const manifest = await nixBuildIso(isoConfig, nixpkgs, nixpkgsRevision, gcroot, options);
+      await writeFile(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n', { mode: 0o600 });
+    },
+  });
+  const manifest = await readManifest(built.dir);
+  if (!manifest) throw new InfraError(`The nixos image cache entry ${built.dir} has no readable manifest.json`);
+  return toImage(manifest, built.cached);
+}
 
-  await mkdir(entry, { recursive: true, mode: 0o700 });
+/** nix-build of the ISO with its gc-root at `gcroot`; what the manifest records of it. */
+async function nixBuildIso(isoConfig: string, nixpkgs: string, nixpkgsRevision: string, gcroot: string, options: NixosImageOptions): Promise<Manifest> {
   const startedAt = Date.now();
   const args = ['<nixpkgs/nixos>', '-A', 'config.system.build.isoImage', '-I', `nixos-config=${isoConfig}`];
-  args.push('-I', `nixpkgs=${nixpkgs}`, '--out-link', join(entry, 'result'));
+  args.push('-I', `nixpkgs=${nixpkgs}`, '--out-link', gcroot);
   options.onProgress?.(`==> nix-build ${args.join(' ')}`);
   const result = await runNix('nix-build', args, {
     ...(options.signal ? { signal: options.signal } : {}),
@@ -78,7 +102,7 @@ export async function buildImage(options: NixosImageOptions): Promise<GuestImage
   const isoName = (await readdir(join(storePath, 'iso'))).find((name) => name.endsWith('.iso'));
   if (!isoName) throw new InfraError(`nix-build produced ${storePath} without an iso/*.iso`);
   const iso = join(storePath, 'iso', isoName);
-  const manifest: Manifest = {
+  return {
     key: storePath,
     storePath,
     iso,
@@ -89,9 +113,6 @@ export async function buildImage(options: NixosImageOptions): Promise<GuestImage
     buildMs: Date.now() - startedAt,
     builtAt: new Date().toISOString(),
   };
-  await writeFile(join(entry, 'manifest.json.tmp'), JSON.stringify(manifest, null, 2) + '\n', { mode: 0o600 });
-  await rename(join(entry, 'manifest.json.tmp'), join(entry, 'manifest.json'));
-  return toImage(manifest, false);
 }
 
 /** The cache key's inputs: every .nix of images/nixos (iso.nix imports its neighbours), nixpkgs. */

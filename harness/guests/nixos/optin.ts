@@ -4,7 +4,7 @@
  * asks for (`initrd: scripted` -> postDeviceCommands, `initrd: systemd` -> a stage-1 unit).
  */
 import type { Plan } from '../../scenario/plan.ts';
-import { cryptsetupUnit, nixServiceLines, rollbackBody, rollbackUnit, wrapRollback } from '../../procedure/rollback-unit.ts';
+import { cryptsetupUnit, nixServiceLines, rollbackBody, rollbackUnit, wrapRollback } from '../rollback-unit.ts';
 import { neededForBootMounts } from './layout.ts';
 import { nixModule, nixAttrName, nixIndentedString, nixString, nixStringList } from './nix-text.ts';
 
@@ -79,7 +79,7 @@ function scriptedRollback(plan: Plan): string[] {
 
 /**
  * systemd stage 1 rejects postDeviceCommands: the same steps as a unit after the LUKS mapping is
- * open and before /sysroot is mounted (harness/procedure/rollback-unit.ts, shared with the
+ * open and before /sysroot is mounted (harness/guests/rollback-unit.ts, shared with the
  * stand-in). bash, coreutils and mount are stage 1's own; btrfs is added.
  */
 function systemdRollback(plan: Plan): string[] {

@@ -8,7 +8,8 @@
  * await writeIndex([dirA, dirB], root); // writes <root>/index.html linking both
  */
 import { relative, resolve, sep } from 'node:path';
-import { countChecks, formatDuration } from '../format.ts';
+import { countChecks } from '../format.ts';
+import { formatDuration } from '../../util/duration.ts';
 import { OutputDir } from '../output-dir.ts';
 import type { Redactor } from '../../util/redact.ts';
 import { CLIENT_JS } from './client.ts';

@@ -1,7 +1,8 @@
 /**
  * The parts of report.html, each a pure function from the folder's data to an HTML string.
  */
-import { checkOk, countChecks, formatDuration } from '../format.ts';
+import { checkOk, countChecks } from '../format.ts';
+import { formatDuration } from '../../util/duration.ts';
 import type { CheckResult, RunResult } from '../results.ts';
 import { esc, fileHref, idFor } from './escape.ts';
 import { groupByTopFolder, type RunFolder, type TextArtifact } from './folder.ts';

@@ -4,7 +4,7 @@
 # NixOS's boot.initrd.systemd assembles one from nixpkgs:
 #   udev finds the NVMe disk -> systemd-cryptsetup@<mapping>.service asks for the passphrase on
 #   the console (systemd-ask-password-console) -> the rollback unit the harness generated
-#   (harness/procedure/rollback-unit.ts) -> sysroot.mount and the neededForBoot mounts
+#   (harness/guests/rollback-unit.ts) -> sysroot.mount and the neededForBoot mounts
 #   (darlings-initrd-generator, from hardware.conf) -> darlings-activate.service (initrd-init's
 #   activation, as NixOS's initrd-nixos-activation) -> initrd-switch-root.
 # The per-system part (/etc/darlings/*) comes in the same second cpio as for the scripted form.

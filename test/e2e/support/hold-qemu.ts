@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Machine } from '../../../harness/vm/machine.ts';
 import { Redactor } from '../../../harness/util/redact.ts';
 import { generateClientKey } from '../../../harness/channels/keys.ts';
-import { tinySpec } from './tiny-machine.ts';
+import { tinySpec } from '../../../harness/guests/tiny-machine.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'darlings-hold-'));
 const machine = await Machine.start(await tinySpec(dir, generateClientKey()), { redactor: new Redactor() });

@@ -5,16 +5,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Machine } from '../../../harness/vm/machine.ts';
-import { copyVars, findOvmf } from '../../../harness/vm/firmware.ts';
-import { createDisk } from '../../../harness/vm/disk.ts';
-import { freePort } from '../../../harness/vm/ports.ts';
-import { chooseAccel } from '../../../harness/vm/accel.ts';
-import { Redactor } from '../../../harness/util/redact.ts';
-import { generateClientKey, HOSTKEY_LINE, type ClientKey } from '../../../harness/channels/keys.ts';
-import { buildTinyImage } from '../../../harness/guests/tiny.ts';
-import { defaultCacheDir } from '../../../harness/guests/image-cache.ts';
-import type { MachineSpec } from '../../../harness/vm/qemu-args.ts';
+import { Machine } from '../vm/machine.ts';
+import { copyVars, findOvmf } from '../vm/firmware.ts';
+import { createDisk } from '../vm/disk.ts';
+import { freePort } from '../vm/ports.ts';
+import { chooseAccel } from '../vm/accel.ts';
+import { Redactor } from '../util/redact.ts';
+import { generateClientKey, HOSTKEY_LINE, type ClientKey } from '../channels/keys.ts';
+import { buildTinyImage } from './tiny.ts';
+import { defaultCacheDir } from './image-cache.ts';
+import type { MachineSpec } from '../vm/qemu-args.ts';
 
 export interface TinyBoot {
   machine: Machine;

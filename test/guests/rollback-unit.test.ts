@@ -7,7 +7,7 @@ import {
   systemdEscape,
   unitFileText,
   wrapRollback,
-} from '../../harness/procedure/rollback-unit.ts';
+} from '../../harness/guests/rollback-unit.ts';
 import { planWith } from '../nixos/plan.ts';
 
 const hasSystemdEscape = spawnSync('systemd-escape', ['x']).status === 0;
