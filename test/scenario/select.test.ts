@@ -70,7 +70,6 @@ describe('listEntries', () => {
       'broken-rollback/nixos/default',
       'docker-lxd/debian/bookworm',
       'docker-lxd/nixos/default',
-      'systemd-initrd/debian/bookworm',
       'systemd-initrd/nixos/default',
       'power-cut/debian/bookworm',
     ]);
