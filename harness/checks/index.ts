@@ -1,13 +1,18 @@
-/** The DESIGN.md checks, in report order. */
-import type { Check } from './check.ts';
-import { blankNotNested, canaryGone } from './rollback.ts';
-import { journalBoots, machineId, networkManager, persistFiles } from './persist.ts';
-import { btrfsLayout, mountOptions, rootEncrypted, swapActive } from './layout.ts';
+/** The checks, in report order; the registry is the one list of check ids the harness runs. */
+import type { AnyCheck } from './check.ts';
+import { blankNotNested, canaryGone, rollbackRan } from './rollback.ts';
+import { journalBoots, machineId, persistFiles } from './persist.ts';
+import { persistAdjtime, persistConfig, persistNixosMarker } from './persist-etc.ts';
+import { networkManager, nmSeenBssids, nmTimestamps } from './networkmanager.ts';
+import { btrfsLayout, rootEncrypted, swapActive } from './layout.ts';
+import { mountOptions } from './mounts.ts';
 import { stateDrift } from './drift.ts';
 import { KERNEL_CHECKS } from './kernel.ts';
 import { rollbackOrdered } from './rollback-order.ts';
+import { POWER_CUT_CHECKS } from './power-cut.ts';
 
-export const DESIGN_CHECKS: readonly Check[] = [
+/** DESIGN.md's table first (its order), then the ones added by adding. */
+export const DESIGN_CHECKS: readonly AnyCheck[] = [
   blankNotNested,
   canaryGone,
   persistFiles,
@@ -19,12 +24,23 @@ export const DESIGN_CHECKS: readonly Check[] = [
   mountOptions,
   swapActive,
   stateDrift,
+  rollbackRan,
+  persistConfig,
+  persistAdjtime,
+  persistNixosMarker,
+  nmSeenBssids,
+  nmTimestamps,
 ];
 
-export type { Check, CheckContext, CheckOutcome } from './check.ts';
+export type { AnyCheck, Check, CheckContext, CheckOutcome, JudgeInput, JudgePlan, JudgeFacts } from './check.ts';
+export { judgePlan } from './check.ts';
 export * from './parse.ts';
 
 /** What a run of the blog procedure checks: DESIGN.md's, then the kernel and hardware ones. */
-export const ALL_CHECKS: readonly Check[] = [...DESIGN_CHECKS, rollbackOrdered, ...KERNEL_CHECKS];
+export const ALL_CHECKS: readonly AnyCheck[] = [...DESIGN_CHECKS, rollbackOrdered, ...KERNEL_CHECKS];
 export { KERNEL_CHECKS, badKernelLines, DEFAULT_DENY } from './kernel.ts';
 export { POWER_CUT_CHECKS, nonZeroStats } from './power-cut.ts';
+export { builtinFsDiffScript } from './fs-diff-script.ts';
+
+/** Every check id the harness can run (scenario validation must accept each of them). */
+export const CHECK_IDS: readonly string[] = [...ALL_CHECKS, ...POWER_CUT_CHECKS].map((c) => c.id);

@@ -6,6 +6,8 @@ export interface MountEntry {
   fsType: string;
   /** Per-mount and superblock options together. */
   options: string[];
+  /** The per-mount (VFS) options only: noatime, ro, nosuid… (btrfs's own are per filesystem). */
+  mountOptions: string[];
   /** btrfs: the subvolume path from `subvol=`. */
   subvol?: string;
 }
@@ -20,9 +22,10 @@ export function parseMountinfo(text: string): MountEntry[] {
     if (!left || !right) continue;
     const l = left.split(' ');
     const r = right.split(' ');
-    const options = [...(l[5] ?? '').split(','), ...(r[2] ?? '').split(',')].filter(Boolean);
+    const mountOptions = (l[5] ?? '').split(',').filter(Boolean);
+    const options = [...mountOptions, ...(r[2] ?? '').split(',')].filter(Boolean);
     const subvol = options.find((o) => o.startsWith('subvol='))?.slice('subvol='.length);
-    out.push({ mountPoint: unescape(l[4] ?? ''), source: unescape(r[1] ?? ''), fsType: r[0] ?? '', options, subvol });
+    out.push({ mountPoint: unescape(l[4] ?? ''), source: unescape(r[1] ?? ''), fsType: r[0] ?? '', options, mountOptions, subvol });
   }
   return out;
 }
@@ -56,4 +59,39 @@ export function parseSwaps(text: string): string[] {
 export function unexpectedDrift(lines: string[], allow: string[]): string[] {
   const res = allow.map((a) => new RegExp(a));
   return lines.filter((l) => l.trim() && !res.some((re) => re.test(l)));
+}
+
+export interface FstabEntry {
+  spec: string;
+  mountPoint: string;
+  fsType: string;
+  options: string[];
+}
+
+/** /etc/fstab -> entries (comments and blank lines skipped; `\040` escapes decoded). */
+export function parseFstab(text: string): FstabEntry[] {
+  const unescape = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.split(/\s+/))
+    .filter((f) => f.length >= 3)
+    .map((f) => ({ spec: unescape(f[0]!), mountPoint: unescape(f[1]!), fsType: f[2]!, options: (f[3] ?? 'defaults').split(',') }));
+}
+
+/** One row of `compsize -b`: how a file's bytes are stored (TOTAL, none, zstd, lzo, zlib). */
+export interface CompsizeRow {
+  type: string;
+  diskBytes: number;
+  uncompressedBytes: number;
+}
+
+/** `compsize -b FILE` -> its rows. */
+export function parseCompsize(text: string): CompsizeRow[] {
+  return text
+    .split('\n')
+    .map((l) => /^(\S+)\s+\d+%\s+(\d+)\s+(\d+)\s+\d+\s*$/.exec(l.trim()))
+    .filter((m): m is RegExpExecArray => Boolean(m))
+    .map((m) => ({ type: m[1]!, diskBytes: Number(m[2]), uncompressedBytes: Number(m[3]) }));
 }

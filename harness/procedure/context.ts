@@ -11,11 +11,11 @@ import type { SerialConsole } from '../channels/serial.ts';
 /** What was true before the last reboot, for the checks after it. */
 export interface Facts {
   canaryToken?: string;
-  machineId?: string;
-  bootId?: string;
-  /** sha256 of NetworkManager's secret_key before the reboot (undefined if it had none). */
-  nmSecretKeySha?: string;
-  nmConnections?: string[];
+  /**
+   * What each check's `before` recorded right before the reboot (check id -> its state), for its
+   * judge after the reboot (harness/runner/run-checks.ts recordBefore).
+   */
+  before?: Record<string, unknown>;
   /** Paths written before the reboot and whether they should survive it. */
   canaries?: { path: string; expect: 'gone' | 'kept' }[];
   /** Files written into service state (the stand-in for docker/lxd). */

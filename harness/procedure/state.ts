@@ -1,7 +1,8 @@
 /**
  * On the first boot of the installed system: finish persisting the state the blog copies by
  * hand once the system has run (NetworkManager's files), stand in for services' state, write
- * the canaries, and record what the checks after the next reboot compare against.
+ * the canaries. What the checks compare against after the reboot, they record themselves
+ * (their `before`, harness/runner/run-checks.ts recordBefore).
  */
 import { randomBytes } from 'node:crypto';
 import { shQuote } from '../util/shell.ts';
@@ -70,13 +71,6 @@ export async function writeCanaries(ctx: StepContext): Promise<void> {
   const canaries = [...canaryPaths(ctx.plan.user.name), ...ctx.plan.canaries.extra];
   await ctx.step('write canaries', async () => {
     for (const c of canaries) await run(`mkdir -p "$(dirname ${shQuote(c.path)})" && echo ${token} > ${shQuote(c.path)}`);
-  });
-  await ctx.step('record machine-id, boot id and NetworkManager state', async () => {
-    ctx.facts.machineId = (await run('cat /etc/machine-id')).trim();
-    ctx.facts.bootId = (await run('cat /proc/sys/kernel/random/boot_id')).trim().replace(/-/g, '');
-    const key = await ctx.shell.run('sha256sum < /var/lib/NetworkManager/secret_key', { timeoutMs: ctx.plan.timeouts.commandMs });
-    ctx.facts.nmSecretKeySha = key.exitCode === 0 ? key.stdout.trim().split(/\s+/)[0] : undefined;
-    ctx.facts.nmConnections = (await run('ls /etc/NetworkManager/system-connections/ 2>/dev/null || true')).split('\n').filter(Boolean).sort();
   });
   ctx.facts.canaryToken = token;
   ctx.facts.canaries = canaries;

@@ -90,8 +90,8 @@ export async function saveCheckpoint(disk: string, vars: string, out: string, fa
 
 /** What a first-boot checkpoint's facts carry into the run that resumes from it. */
 export function factsToKeep(facts: Facts): Facts {
-  const { canaryToken, machineId, bootId, nmSecretKeySha, nmConnections, canaries, serviceFiles, persisted, kernelLogs, stage1 } = facts;
-  return { canaryToken, machineId, bootId, nmSecretKeySha, nmConnections, canaries, serviceFiles, persisted, kernelLogs, stage1 };
+  const { canaryToken, before, stage1, expectedKernel, canaries, serviceFiles, persisted, kernelLogs } = facts;
+  return { canaryToken, before, stage1, expectedKernel, canaries, serviceFiles, persisted, kernelLogs };
 }
 
 /** The facts of a first-boot checkpoint; earlier boots' kernel logs are labelled as the base's. */
@@ -103,7 +103,7 @@ export async function loadCheckpointFacts(dir: string, base: string): Promise<Fa
   } catch (e) {
     throw new InfraError(`The checkpoint's facts (${file}) are unreadable: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (!facts.canaryToken || !facts.bootId) throw new InfraError(`The checkpoint's facts (${file}) lack the canary token or the boot id`);
+  if (!facts.canaryToken || !facts.before) throw new InfraError(`The checkpoint's facts (${file}) lack the canary token or what the checks recorded before the reboot`);
   facts.kernelLogs = (facts.kernelLogs ?? []).map((l) => ({ ...l, label: l.label ?? `${base} boot ${l.boot} (checkpoint)` }));
   return facts;
 }

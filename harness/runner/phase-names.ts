@@ -17,3 +17,8 @@ export const PHASE_NAMES = [
   'checks',
   'power-off',
 ] as const;
+
+/** A full run of a scenario without `from:` or a power cut, in order (what the recorded fixture ran). */
+export function fullRunPhases(): string[] {
+  return PHASE_NAMES.filter((p) => p !== 'power-cut');
+}

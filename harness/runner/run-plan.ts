@@ -11,7 +11,7 @@ import { persistOnFirstBoot, writeCanaries } from '../procedure/state.ts';
 import { readKernelLog } from '../procedure/kernel-log.ts';
 import { startUnsyncedWrites } from '../procedure/power-cut.ts';
 import { ALL_CHECKS, POWER_CUT_CHECKS } from '../checks/index.ts';
-import { runChecks } from './run-checks.ts';
+import { recordBefore, runChecks } from './run-checks.ts';
 import { Sequencer, type Phase } from './sequencer.ts';
 import { RunContext, type RunOptions } from './run-context.ts';
 import { bootInstaller, bootTarget, powerOffInstaller, powerOffTarget, prepareMachine, screenshotAt } from './machine-phases.ts';
@@ -98,6 +98,8 @@ function firstBoot(run: RunContext, plan: Plan, keepFirstBoot: Plan | undefined)
         const ctx = run.stepContext();
         await persistOnFirstBoot(ctx);
         await writeCanaries(ctx);
+        // What the checks compare against after the reboot, recorded by the checks themselves.
+        run.record({ before: await recordBefore({ plan: run.plan, shell: run.booted.shell, guest: run.o.driver, facts: run.facts, out: run.out, emit: run.o.emit, runId: run.runId, signal: run.o.signal, step: run.seq.step }) });
         const boot = run.booted.boots.length;
         const text = await readKernelLog(ctx);
         run.record({ kernelLogs: [...(run.facts.kernelLogs ?? []), { boot, text }] });
@@ -137,7 +139,8 @@ function lastBoot(run: RunContext): Phase[] {
       run: async () => {
         run.record({ currentBoot: run.booted.boots.length });
         const checks = run.plan.powerCut ? [...ALL_CHECKS, ...POWER_CUT_CHECKS] : ALL_CHECKS;
-        run.checks = await runChecks({ checks, plan: run.plan, shell: run.booted.shell, facts: run.facts, out: run.out, emit: run.o.emit, runId: run.runId, signal: run.o.signal, step: run.seq.step });
+        run.checks = [];
+        await runChecks({ checks, results: run.checks, plan: run.plan, shell: run.booted.shell, guest: run.o.driver, facts: run.facts, out: run.out, emit: run.o.emit, runId: run.runId, signal: run.o.signal, step: run.seq.step });
       },
     },
     { name: 'power-off', run: () => powerOffTarget(run) },

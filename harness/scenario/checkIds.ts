@@ -17,6 +17,13 @@ export const KNOWN_CHECK_IDS: readonly CheckId[] = [
   'swap.active',
   'state.drift',
   'rollback.ordered',
+  // Added by adding (issue 13); harness/checks/index.ts CHECK_IDS is what the harness runs.
+  'rollback.ran',
+  'persist.config',
+  'persist.adjtime',
+  'persist.nixos-marker',
+  'persist.nm-seen-bssids',
+  'persist.nm-timestamps',
 ];
 
 export const CHECK_ID_PREFIXES: readonly string[] = ['kernel.', 'hardware.', 'power-cut.'];

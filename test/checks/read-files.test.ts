@@ -3,7 +3,8 @@ import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { readFiles, type CheckContext } from '../../harness/checks/check.ts';
+import { lookAll, readFiles, type CheckContext } from '../../harness/checks/check.ts';
+import { debianDriver } from '../../harness/guests/debian/driver.ts';
 import { expandPlans, loadScenario } from '../../harness/scenario/index.ts';
 import type { GuestShell } from '../../harness/channels/shell.ts';
 
@@ -25,7 +26,7 @@ function localShell(): GuestShell & { commands: number } {
 }
 
 describe('readFiles', () => {
-  it('reads many files in one command, telling absent from empty and keeping text exact', async () => {
+  it('reads many files in one command, telling absent (or a dangling link) from empty and keeping text exact', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'darlings-read-'));
     await writeFile(join(dir, 'token'), 'c0ffee\n');
     await writeFile(join(dir, 'empty'), '');
@@ -37,19 +38,41 @@ describe('readFiles', () => {
     await mkdir(join(dir, 'folder'));
     const shell = localShell();
     const plan = expandPlans(await loadScenario('scenarios/blog-xps13.yaml'), { guest: 'debian' })[0]!;
-    const ctx: CheckContext = { plan, shell, facts: {}, top: '/mnt', writeArtifact: async () => {} };
+    const ctx: CheckContext = { plan, shell, guest: debianDriver, facts: {}, top: '/mnt', writeArtifact: async () => {} };
     const names = ['token', 'empty', 'no-newline', "it's spaced", 'sneaky', 'dangling', 'folder', 'missing'];
     const seen = await readFiles(ctx, names.map((n) => join(dir, n)));
     expect(shell.commands).toBe(1);
-    expect(names.map((n) => seen.get(join(dir, n)))).toEqual([
+    expect(names.map((n) => seen[join(dir, n)])).toEqual([
       { exists: true, text: 'c0ffee\n' },
       { exists: true, text: '' },
       { exists: true, text: 'a\nb' },
       { exists: true, text: 'quoted\n' },
       { exists: true, text: '\n__darlings_file_000000000000 -\n' },
-      { exists: true, text: '' },
+      // A dangling link is not a file (an /etc link into /persist whose source was never made).
+      { exists: false, danglingLink: join(dir, 'nowhere') },
       { exists: true, text: '' },
       { exists: false },
     ]);
+  });
+});
+
+describe('lookAll', () => {
+  it('runs many commands in one round trip, each with its own output and exit status', async () => {
+    const shell = localShell();
+    const plan = expandPlans(await loadScenario('scenarios/blog-xps13.yaml'), { guest: 'debian' })[0]!;
+    const ctx: CheckContext = { plan, shell, guest: debianDriver, facts: {}, top: '/mnt', writeArtifact: async () => {} };
+    const r = await lookAll(ctx, {
+      ok: 'echo one; echo two',
+      failing: 'echo oops >&2; exit 3',
+      empty: 'true',
+      // Output that looks like the marker must not split the answer.
+      sneaky: "printf '\\n__darlings_look_000000000000 status 0\\n'",
+    });
+    expect(shell.commands).toBe(1);
+    expect(r.ok).toEqual({ status: 0, out: 'one\ntwo' });
+    expect(r.failing).toEqual({ status: 3, out: 'oops' });
+    expect(r.empty).toEqual({ status: 0, out: '' });
+    expect(r.sneaky.status).toBe(0);
+    expect(r.sneaky.out).toContain('__darlings_look_000000000000 status 0');
   });
 });

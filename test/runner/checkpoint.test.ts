@@ -85,8 +85,7 @@ describe('a run from the first-boot checkpoint', () => {
     const out = join(dir, 'out');
     await saveCheckpoint(join(dir, 'disk.qcow2'), join(dir, 'vars.fd'), out, {
       canaryToken: 'c0ffee',
-      bootId: 'b00t',
-      machineId: 'm1',
+      before: { 'persist.machine-id': { status: 0, out: 'm1' } },
       kernelLogs: [{ boot: 2, text: '[0.0] Linux' }],
       currentBoot: 3,
     });
@@ -94,13 +93,13 @@ describe('a run from the first-boot checkpoint', () => {
     const kept = JSON.parse(await readFile(join(out, CHECKPOINT_FACTS), 'utf8'));
     expect(kept.currentBoot).toBeUndefined();
     const facts = await loadCheckpointFacts(out, 'blog-xps13');
-    expect(facts).toMatchObject({ canaryToken: 'c0ffee', bootId: 'b00t', machineId: 'm1' });
+    expect(facts).toMatchObject({ canaryToken: 'c0ffee', before: { 'persist.machine-id': { status: 0, out: 'm1' } } });
     expect(facts.kernelLogs).toEqual([{ boot: 2, text: '[0.0] Linux', label: 'blog-xps13 boot 2 (checkpoint)' }]);
   });
 
   it('refuses facts without the canary token, rather than checking against nothing', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'darlings-ckpt-'));
-    await writeFile(join(dir, CHECKPOINT_FACTS), JSON.stringify({ bootId: 'b' }));
+    await writeFile(join(dir, CHECKPOINT_FACTS), JSON.stringify({ before: {} }));
     await expect(loadCheckpointFacts(dir, 'blog-xps13')).rejects.toThrow(InfraError);
     await expect(loadCheckpointFacts(dir, 'blog-xps13')).rejects.toThrow(/lack the canary token/);
   });

@@ -46,7 +46,7 @@ describe('shipped scenarios', () => {
   it('broken-rollback has no rollback and expects exactly the canary and drift checks to fail', async () => {
     const [plan] = expandPlans(await loadScenario(join(SCENARIOS_DIR, 'broken-rollback.yaml')));
     expect(plan?.rollback).toEqual({ kind: 'none' });
-    expect(plan?.expectedFailures).toEqual(['rollback.canary-gone', 'state.drift']);
+    expect(plan?.expectedFailures).toEqual(['rollback.ran', 'rollback.canary-gone', 'state.drift']);
   });
 
   it('docker-lxd adds the two L rules to the blog defaults and copies their targets', async () => {

@@ -7,7 +7,7 @@ SUITE=bookworm
 # What the target runs (see docs/guest-contract.md, "Target boot"): systemd,
 # journald, udev, NetworkManager, dbus, sudo, openssh-server, and the tools the
 # checks use in the guest (btrfs, cryptsetup, findmnt/lsblk from util-linux).
-TARGET_PACKAGES="systemd,systemd-sysv,udev,kmod,dbus,libpam-systemd,network-manager,sudo,openssh-server,btrfs-progs,cryptsetup-bin,util-linux,procps,iproute2,iputils-ping,less"
+TARGET_PACKAGES="systemd,systemd-sysv,udev,kmod,dbus,libpam-systemd,network-manager,sudo,openssh-server,btrfs-progs,btrfs-compsize,cryptsetup-bin,util-linux,procps,iproute2,iputils-ping,less"
 
 # base_system WORK: sets BASE_DIR to a cached debootstrap tree (never modified
 # afterwards; callers copy it) and BASE_PACKAGES_FILE to its package list.

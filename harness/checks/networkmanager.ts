@@ -1,0 +1,143 @@
+/**
+ * NetworkManager's state, which the blog persists: the connections (an environment.etc folder),
+ * secret_key, seen-bssids and timestamps (tmpfiles L rules into /persist). Nothing recorded
+ * before the reboot is a failure: a check that has nothing to compare shows nothing.
+ */
+import { shQuote } from '../util/shell.ts';
+import { persistPairs } from '../procedure/persist-pairs.ts';
+import { fail, lookAll, pass, some, type Check, type CheckContext, type JudgePlan, type Looked } from './check.ts';
+import { parseSums } from './persist-etc.ts';
+
+const CONNECTIONS = '/etc/NetworkManager/system-connections';
+const SECRET_KEY = '/var/lib/NetworkManager/secret_key';
+
+export interface NmSeen {
+  /** sha256sum of each connection file (the trailing / follows the persisted folder's link). */
+  connections: Looked;
+  secretKey: Looked;
+}
+
+const seeNm = (ctx: CheckContext): Promise<NmSeen> =>
+  lookAll(ctx, {
+    connections: `find ${CONNECTIONS}/ -maxdepth 1 -type f -exec sha256sum {} + | sort -k2`,
+    secretKey: `sha256sum < ${SECRET_KEY}`,
+  });
+
+const keyOf = (l: Looked): string | undefined => (l.status === 0 ? /^[0-9a-f]{64}/.exec(l.out.trim())?.[0] : undefined);
+const names = (l: Looked): Map<string, string> => new Map([...parseSums(l.out)].map(([p, h]) => [p.replace(/.*\//, ''), h]));
+
+export const networkManager: Check<NmSeen, NmSeen> = {
+  id: 'persist.networkmanager',
+  holds: "NetworkManager's connections and secret_key survived",
+  before: seeNm,
+  gather: seeNm,
+  judge(now, { before }) {
+    const was = before ? names(before.connections) : new Map<string, string>();
+    const wasKey = before && keyOf(before.secretKey);
+    const problems: string[] = [];
+    if (!was.size) problems.push(`no NetworkManager connection was recorded before the reboot (${CONNECTIONS} was empty or unreadable), so nothing shows they persist`);
+    if (!wasKey) problems.push(`${SECRET_KEY} did not exist before the reboot`);
+    if (problems.length) return fail(problems.join('; '));
+    const is = names(now.connections);
+    const lost = [...was.keys()].filter((c) => !is.has(c));
+    const changed = [...was.keys()].filter((c) => is.has(c) && is.get(c) !== was.get(c));
+    if (lost.length) problems.push(`connections lost: ${lost.join(', ')}`);
+    if (changed.length) problems.push(`connections changed: ${changed.join(', ')}`);
+    const key = keyOf(now.secretKey);
+    if (key !== wasKey) problems.push(key ? 'secret_key changed (a new one was generated)' : 'secret_key is missing');
+    return problems.length ? fail(problems.join('; ')) : pass(`connections ${[...was.keys()].join(', ')} unchanged; secret_key unchanged`);
+  },
+  see: () => [`sudo ls -l ${CONNECTIONS}/`, `sudo sha256sum ${SECRET_KEY}`],
+};
+
+/** A keyfile (NetworkManager's ini syntax) -> "section/key" -> value. */
+export function parseKeyfile(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let section = '';
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const s = /^\[(.*)\]$/.exec(line);
+    if (s) section = s[1]!;
+    else if (line.includes('=')) out.set(`${section}/${line.slice(0, line.indexOf('='))}`, line.slice(line.indexOf('=') + 1));
+  }
+  return out;
+}
+
+/**
+ * Entries of `before` that `after` does not keep: a key gone, a number gone down (timestamps only
+ * grow), a `;` list that lost items (seen-bssids only gains), or another value.
+ */
+export function lostEntries(before: string, after: string): string[] {
+  const a = parseKeyfile(after);
+  const lost: string[] = [];
+  for (const [k, v] of parseKeyfile(before)) {
+    const w = a.get(k);
+    if (w === undefined) lost.push(`${k} is gone`);
+    else if (/^\d+$/.test(v) && /^\d+$/.test(w)) {
+      if (Number(w) < Number(v)) lost.push(`${k} went back from ${v} to ${w}`);
+    } else if (v.includes(';')) {
+      const items = new Set(w.split(';').filter(Boolean));
+      const missing = v.split(';').filter((x) => x && !items.has(x));
+      if (missing.length) lost.push(`${k} lost ${missing.join(';')}`);
+    } else if (v !== w) lost.push(`${k} was ${v}, is ${w}`);
+  }
+  return lost;
+}
+
+/** One NetworkManager state file: where it lives, whether it is the L rule's link, its text. */
+export interface NmFileSeen {
+  path: string;
+  /** The L rule's target, when the plan persists the file. */
+  kept?: string;
+  /** `readlink` of the live path (empty when it is not a link). */
+  link: Looked;
+  live: Looked;
+  /** The persisted copy (what the next boot's link finds). */
+  keptText?: Looked;
+}
+
+const keptPath = (plan: Pick<JudgePlan, 'persist'>, path: string) => persistPairs(plan.persist).find((p) => p.live === path && p.via === 'tmpfiles')?.kept;
+
+async function seeNmFile(ctx: CheckContext, path: string): Promise<NmFileSeen> {
+  const kept = keptPath(ctx.plan, path);
+  const r = await lookAll(ctx, {
+    link: `readlink ${shQuote(path)} || true`,
+    live: `cat ${shQuote(path)}`,
+    keptText: kept ? `cat ${shQuote(kept)}` : 'true',
+  });
+  return { path, ...(kept && { kept, keptText: r.keptText }), link: r.link, live: r.live };
+}
+
+/**
+ * A NetworkManager file the blog persists with an L rule: what NetworkManager knew right before
+ * the reboot must be in the copy that survives it, and the live path must still be the link
+ * (NetworkManager replaces some files by rename, which drops the link and persists nothing).
+ */
+function nmFileCheck(id: string, path: string): Check<NmFileSeen, NmFileSeen> {
+  const file = path.replace(/.*\//, '');
+  return {
+    id,
+    holds: `what NetworkManager kept in ${path} before the reboot is there after it, through the L rule's link`,
+    before: (ctx) => seeNmFile(ctx, path),
+    gather: (ctx) => seeNmFile(ctx, path),
+    judge(now, { before }) {
+      if (!before || before.live.status !== 0) return fail(`${path} did not exist before the reboot (${before?.live.out.trim() || 'not recorded'}), so nothing shows it persists${file === 'seen-bssids' ? ' (NetworkManager writes it for Wi-Fi networks)' : ''}`);
+      if (!parseKeyfile(before.live.out).size) return fail(`${path} had no entries before the reboot, so nothing shows it persists`);
+      const survived = now.kept ? now.keptText : now.live;
+      const where = now.kept ?? path;
+      if (!survived || survived.status !== 0) return fail(`${where} is missing after the reboot: ${survived?.out.trim() ?? ''}`);
+      const lost = lostEntries(before.live.out, survived.out);
+      const problems: string[] = [];
+      if (lost.length) problems.push(`${where} lost what NetworkManager had before the reboot: ${some(lost, 4)}`);
+      if (now.kept && before.link.out.trim() !== now.kept) problems.push(`before the reboot ${path} was ${before.link.out.trim() ? `a link to ${before.link.out.trim()}` : 'a regular file'}, not the link to ${now.kept}: what NetworkManager wrote there was not persisted`);
+      if (now.kept && now.link.out.trim() !== now.kept) problems.push(`after the reboot ${path} is ${now.link.out.trim() ? `a link to ${now.link.out.trim()}` : 'a regular file'}, not the link to ${now.kept}: NetworkManager replaced it, so what it writes now is lost at the next reboot`);
+      if (!now.kept) problems.push(`the plan has no L rule for ${path}`);
+      return problems.length ? fail(problems.join('; ')) : pass(`${file}: ${parseKeyfile(before.live.out).size} entr(ies) kept in ${where}, ${path} still links there`);
+    },
+    see: (plan) => [`ls -l ${path}`, `sudo cat ${keptPath(plan, path) ?? path}`],
+  };
+}
+
+export const nmSeenBssids = nmFileCheck('persist.nm-seen-bssids', '/var/lib/NetworkManager/seen-bssids');
+export const nmTimestamps = nmFileCheck('persist.nm-timestamps', '/var/lib/NetworkManager/timestamps');

@@ -1,0 +1,276 @@
+/**
+ * Every check's judge, replayed on recorded states (test/fixtures/checks: the checks-gathered.json
+ * of real debian runs under TCG, `npm run record-fixtures`): one where its property holds, and at
+ * least one where it does not. A failing state is a real run of a broken scenario
+ * (broken-rollback) or a real state with an edit; each edit says what it changes and why that
+ * makes the property false. docs/check-faults.md names these tests.
+ */
+import { describe, expect, it } from 'vitest';
+import { CHECK_IDS } from '../../harness/checks/index.ts';
+import { rollbackRun } from '../../harness/checks/rollback.ts';
+import { before, gathered, judge, recorded } from './recorded.ts';
+import type { CheckOutcome } from '../../harness/checks/index.ts';
+
+const blog = () => recorded('blog-xps13-debian');
+const broken = () => recorded('broken-rollback-debian');
+const cut = () => recorded('power-cut-debian');
+
+/** A deep copy to edit. */
+const copy = <T>(v: T): T => structuredClone(v);
+
+/** The ids that have a holding and a failing case below (checked against the registry). */
+const covered = new Map<string, { holds: boolean; fails: boolean }>();
+function holds(id: string, name: string, outcome: () => CheckOutcome, status: 'passed' | 'skipped' = 'passed') {
+  covered.set(id, { holds: true, fails: covered.get(id)?.fails ?? false });
+  it(`${id} holds: ${name}`, () => {
+    const o = outcome();
+    expect(o.status, o.message).toBe(status);
+  });
+}
+function fails(id: string, name: string, outcome: () => CheckOutcome, message: RegExp) {
+  covered.set(id, { holds: covered.get(id)?.holds ?? false, fails: true });
+  it(`${id} fails: ${name}`, () => {
+    const o = outcome();
+    expect(o.status, o.message).toBe('failed');
+    expect(o.message).toMatch(message);
+  });
+}
+
+describe('rollback', () => {
+  holds('rollback.blank-not-nested', 'the blog run', () => judge(blog(), 'rollback.blank-not-nested'));
+  fails('rollback.blank-not-nested', 'root-blank nested inside root (edited: what a failed delete of the old root leaves)', () => {
+    const r = blog();
+    const g = copy(gathered(r, 'rollback.blank-not-nested'));
+    g.nested = { status: 0, out: '' };
+    g.list.out += '\nID 999 gen 99 top level 256 path root/root-blank';
+    return judge(r, 'rollback.blank-not-nested', { gathered: g });
+  }, /root\/root-blank exists: deleting the old root failed/);
+  fails('rollback.blank-not-nested', "the plan's root renamed (edited: the same machine judged with a root the volume lacks must not pass)", () => {
+    const r = blog();
+    r.plan.btrfs.subvolumes = r.plan.btrfs.subvolumes.map((s) => (s.mountPoint === '/' ? { ...s, name: 'system' } : s));
+    return judge(r, 'rollback.blank-not-nested');
+  }, /the root subvolume system is not on the volume/);
+
+  holds('rollback.canary-gone', 'the blog run', () => judge(blog(), 'rollback.canary-gone'));
+  fails('rollback.canary-gone', 'the / canary still there (edited: what a root that was not rolled back keeps)', () => {
+    const r = blog();
+    const g = { ...copy(gathered(r, 'rollback.canary-gone')), '/darlings-canary': { exists: true, text: `${r.facts.canaryToken}\n` } };
+    return judge(r, 'rollback.canary-gone', { gathered: g });
+  }, /still there after the reboot: \/darlings-canary \(the root subvolume was not rolled back\)/);
+
+  fails('rollback.canary-gone', 'broken-rollback (real: no rollback)', () => judge(broken(), 'rollback.canary-gone'), /still there after the reboot: \/darlings-canary, .*\/root\/darlings-canary/);
+
+  holds('rollback.ran', 'the blog run (both boots)', () => judge(blog(), 'rollback.ran'));
+  fails('rollback.ran', 'broken-rollback (real: no rollback script)', () => judge(broken(), 'rollback.ran'), /boot 2: no rollback ran .*; boot 3: no rollback ran/);
+  fails('rollback.ran', "no rollback (edited: the rollback's lines taken out of the last boot's stage 1, as a stage 1 without one prints)", () => {
+    const r = blog();
+    const runs = r.facts.stage1!.map((s, i, all) => rollbackRun(s.boot, i === all.length - 1 ? s.text.replace(/darlings-initrd: rollback begin[\s\S]*rollback end status=0\n/, '') : s.text));
+    return judge(r, 'rollback.ran', { gathered: runs });
+  }, /boot 3: no rollback ran/);
+  fails('rollback.ran', 'a failing script (edited: the last boot\'s end line says status=1 after a btrfs error)', () => {
+    const r = blog();
+    const last = r.facts.stage1!.at(-1)!;
+    const text = last.text.replace(/darlings-initrd: rollback end status=0/, "ERROR: cannot delete '/mnt/root': Directory not empty\ndarlings-initrd: rollback end status=1");
+    const runs = r.facts.stage1!.map((s) => rollbackRun(s.boot, s === last ? text : s.text));
+    return judge(r, 'rollback.ran', { gathered: runs });
+  }, /the rollback script exited 1; it printed: .*ERROR: cannot delete/);
+});
+
+describe('persistence', () => {
+  holds('persist.files', 'the blog run', () => judge(blog(), 'persist.files'));
+  fails('persist.files', 'the /persist canary gone and the /home one changed (edited: what an unpersisted /persist and /home leave)', () => {
+    const r = blog();
+    const g = copy(gathered(r, 'persist.files'));
+    g['/persist/darlings-canary'] = { exists: false };
+    g[`/home/${r.plan.user.name}/darlings-canary`] = { exists: true, text: 'other\n' };
+    return judge(r, 'persist.files', { gathered: g });
+  }, /\/persist\/darlings-canary is missing; \/home\/delta\/darlings-canary has other content/);
+
+  holds('persist.machine-id', 'the blog run', () => judge(blog(), 'persist.machine-id'));
+  fails('persist.machine-id', 'a new id after the reboot (edited: what systemd makes when none is persisted)', () =>
+    judge(blog(), 'persist.machine-id', { gathered: { status: 0, out: '0123456789abcdef0123456789abcdef' } }), /machine-id was [0-9a-f]{32}, is now 0123456789abcdef/);
+  fails('persist.machine-id', 'nothing recorded before the reboot', () => judge(blog(), 'persist.machine-id', { before: undefined }), /not recorded before the reboot/);
+
+  holds('persist.journal-boots', 'the blog run', () => judge(blog(), 'persist.journal-boots'));
+  fails('persist.journal-boots', "only this boot listed (edited: the earlier boots' lines removed, as an unpersisted /var/log shows)", () => {
+    const r = blog();
+    const g = copy(gathered(r, 'persist.journal-boots'));
+    g.out = g.out.split('\n').filter((l: string) => !/^\s*-\d/.test(l)).join('\n');
+    return judge(r, 'persist.journal-boots', { gathered: g });
+  }, /is not in journalctl --list-boots/);
+
+  holds('persist.networkmanager', 'the blog run', () => judge(blog(), 'persist.networkmanager'));
+  fails('persist.networkmanager', 'connection gone, new secret_key (edited: an unpersisted NetworkManager after the reboot)', () => {
+    const r = blog();
+    const g = copy(gathered(r, 'persist.networkmanager'));
+    g.connections = { status: 0, out: '' };
+    g.secretKey = { status: 0, out: `${'f'.repeat(64)}  -` };
+    return judge(r, 'persist.networkmanager', { gathered: g });
+  }, /connections lost: .*; secret_key changed/);
+  fails('persist.networkmanager', 'nothing recorded before the reboot is a failure, not a skip', () => {
+    const r = blog();
+    const b = copy(before(r, 'persist.networkmanager'));
+    b.connections = { status: 0, out: '' };
+    return judge(r, 'persist.networkmanager', { before: b });
+  }, /no NetworkManager connection was recorded before the reboot/);
+
+  holds('persist.config', 'the blog run', () => judge(blog(), 'persist.config'));
+  fails('persist.config', 'a file lost and one changed (edited: the first listed file removed, the second hash altered)', () => {
+    const r = blog();
+    const g = copy(gathered(r, 'persist.config'));
+    const lines = g.sums.out.split('\n');
+    lines[1] = lines[1].replace(/^[0-9a-f]/, (c: string) => (c === '0' ? '1' : '0'));
+    g.sums.out = lines.slice(1).join('\n');
+    return judge(r, 'persist.config', { gathered: g });
+  }, /after the reboot: lost: .*; changed: /);
+});
+
+describe('persistence of /etc entries and NetworkManager files', () => {
+  // The debian stand-in never writes /etc/adjtime (no hwclock runs under QEMU here): the blog
+  // run's state is a link into /persist with nothing behind it. A holding state is edited in.
+  const adjtime = { exists: true, text: '0.000000 1796117282 0.000000\n1796117282\nUTC\n' };
+  holds('persist.adjtime', 'the same adjtime before and after (edited: the text hwclock writes, as a machine that ran it has)', () =>
+    judge(blog(), 'persist.adjtime', { before: adjtime, gathered: adjtime }));
+  fails('persist.adjtime', 'the blog run (real: a dangling link, nothing made /persist/etc/adjtime)', () => judge(blog(), 'persist.adjtime'),
+  /\/etc\/adjtime did not exist before the reboot \(a dangling link to \/persist\/etc\/adjtime\), so nothing shows it persists/);
+  fails('persist.adjtime', 'gone after the reboot (edited: an unpersisted adjtime)', () => judge(blog(), 'persist.adjtime', { before: adjtime, gathered: { exists: false } }), /\/etc\/adjtime is gone after the reboot/);
+
+  holds('persist.nixos-marker', 'on debian it is not applicable, and says so as skipped (never passed)', () => judge(blog(), 'persist.nixos-marker'), 'skipped');
+  it('persist.nixos-marker on debian says why it is skipped', () => {
+    expect(judge(blog(), 'persist.nixos-marker').message).toMatch(/not applicable: the debian guest has no \/etc\/NIXOS/);
+  });
+  const marker = { applicable: true, file: { exists: true, text: '' } };
+  holds('persist.nixos-marker', 'on NixOS, there before and after (edited: the debian state made a NixOS one, /etc/NIXOS an empty file)', () =>
+    judge(blog(), 'persist.nixos-marker', { before: marker, gathered: marker }));
+  fails('persist.nixos-marker', 'on NixOS, gone after the reboot (edited as above, /etc/NIXOS missing after)', () =>
+    judge(blog(), 'persist.nixos-marker', { before: marker, gathered: { applicable: true, file: { exists: false } } }), /\/etc\/NIXOS is gone after the reboot/);
+
+  fails('persist.nm-seen-bssids', 'the blog run (real: no Wi-Fi under QEMU, so NetworkManager never wrote it)', () => judge(blog(), 'persist.nm-seen-bssids'), /seen-bssids did not exist before the reboot .*nothing shows it persists/);
+  holds('persist.nm-seen-bssids', "kept through the link (edited: the blog state with a Wi-Fi network's BSSIDs in the persisted file, the link intact)", () => {
+    const r = blog();
+    const text = '[5853d40f-f18a-4c2d-9d03-236e0c7270d3]\nseen-bssids=aa:bb:cc:dd:ee:01;\n';
+    const seen = (g: any) => ({ ...g, link: { status: 0, out: g.kept }, live: { status: 0, out: text }, keptText: { status: 0, out: text } }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    return judge(r, 'persist.nm-seen-bssids', { before: seen(before(r, 'persist.nm-seen-bssids')), gathered: seen(gathered(r, 'persist.nm-seen-bssids')) });
+  });
+
+  fails('persist.nm-timestamps', 'the blog run (real: NetworkManager replaced the L link by a file, by rename)', () => judge(blog(), 'persist.nm-timestamps'),
+    /before the reboot \/var\/lib\/NetworkManager\/timestamps was a regular file, not the link to \/persist\/var\/lib\/NetworkManager\/timestamps.*NetworkManager replaced it/);
+  holds('persist.nm-timestamps', 'kept through the link (edited: the blog state with the link intact before and after, as an L rule that held would leave it)', () => {
+    const r = blog();
+    const linked = (g: any) => ({ ...g, link: { status: 0, out: g.kept } }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    return judge(r, 'persist.nm-timestamps', { before: linked(before(r, 'persist.nm-timestamps')), gathered: linked(gathered(r, 'persist.nm-timestamps')) });
+  });
+  fails('persist.nm-timestamps', 'an entry lost (edited: the persisted copy without the connection NetworkManager knew before the reboot)', () => {
+    const r = blog();
+    const linked = (g: any) => ({ ...g, link: { status: 0, out: g.kept } }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const g = linked(gathered(r, 'persist.nm-timestamps'));
+    g.keptText = { status: 0, out: '[timestamps]\n' };
+    return judge(r, 'persist.nm-timestamps', { before: linked(before(r, 'persist.nm-timestamps')), gathered: g });
+  }, /lost what NetworkManager had before the reboot: timestamps\/[0-9a-f-]+ is gone/);
+});
+
+describe('layout', () => {
+  holds('luks.root-encrypted', 'the blog run', () => judge(blog(), 'luks.root-encrypted'));
+  fails('luks.root-encrypted', '/ elsewhere and a LUKS1 header (edited: mountinfo source and luksDump version)', () => {
+    const r = blog();
+    const g = copy(gathered(r, 'luks.root-encrypted'));
+    g.mountinfo.out = g.mountinfo.out.replace(/ - btrfs \S+/, ' - btrfs /dev/sda1');
+    g.dump.out = g.dump.out.replace(/^Version:\s+2$/m, 'Version:        1');
+    return judge(r, 'luks.root-encrypted', { gathered: g });
+  }, /\/ is on \/dev\/sda1, not \/dev\/mapper\/enc; .* is not LUKS version 2/);
+
+  holds('btrfs.layout', 'the blog run', () => judge(blog(), 'btrfs.layout'));
+  fails('btrfs.layout', 'log missing, blank writable (edited: its list line removed, ro=false)', () => {
+    const r = blog();
+    const g = copy(gathered(r, 'btrfs.layout'));
+    g.list.out = g.list.out.split('\n').filter((l: string) => !/ path log$/.test(l)).join('\n');
+    g.ro.out = 'ro=false';
+    return judge(r, 'btrfs.layout', { gathered: g });
+  }, /missing subvolumes: log; root-blank is not read-only \(ro=false\)/);
+
+  holds('mounts.options', 'the blog run: declared, mounted and stored zstd', () => judge(blog(), 'mounts.options'));
+  fails('mounts.options', '/home declared without compress=zstd, /var/log from another subvol, /persist stored uncompressed (edited)', () => {
+    const r = blog();
+    const g = copy(gathered(r, 'mounts.options'));
+    // A subvolume declared without compression still looks compressed in mountinfo (btrfs shows
+    // the first mount's options everywhere): only the declaration and the data tell.
+    g.fstab.out = g.fstab.out.replace(/^(\S+\s+\/home\s+btrfs\s+)(\S+)/m, (_: string, a: string, o: string) => a + o.split(',').filter((x: string) => !x.startsWith('compress')).join(','));
+    g.mountinfo.out = g.mountinfo.out.replace(/(\/var\/log .*subvol=)\/log/, '$1/root');
+    g.compsize['/persist'].out = g.compsize['/persist'].out.replace(/^zstd\s.*$/m, '').replace(/^TOTAL(\s+)\d+%(\s+)\d+/m, 'TOTAL$1100%$21048576') + '\nnone       100%      1048576      1048576      1048576';
+    return judge(r, 'mounts.options', { gathered: g });
+  }, /\/home is declared without compress=zstd.*data written under \/persist is not all zstd-compressed \(none 1048576 B\).*\/var\/log has subvol=\/root, not \/log/);
+
+  holds('swap.active', 'the blog run', () => judge(blog(), 'swap.active'));
+  fails('swap.active', 'no swap in use (edited: /proc/swaps with its header only)', () => {
+    const r = blog();
+    const g = copy(gathered(r, 'swap.active'));
+    g.swaps.out = g.swaps.out.split('\n')[0];
+    return judge(r, 'swap.active', { gathered: g });
+  }, /is not in use as swap \(in use: none\)/);
+
+  holds('state.drift', 'the blog run', () => judge(blog(), 'state.drift'));
+  fails('state.drift', 'broken-rollback (real: what was written to root is listed)', () => judge(broken(), 'state.drift'), /path\(s\) outside the allowlist: \/darlings-canary, .*\/root\/darlings-canary/);
+  fails('state.drift', 'the canaries listed (edited: added to the listing, as a root that was not rolled back shows them)', () => {
+    const r = blog();
+    const g = copy(gathered(r, 'state.drift'));
+    g.stdout = `/darlings-canary\n${g.stdout}/root/darlings-canary\n`;
+    return judge(r, 'state.drift', { gathered: g });
+  }, /2 path\(s\) outside the allowlist: \/darlings-canary, \/root\/darlings-canary/);
+  fails('state.drift', 'the fs-diff failed (edited: exit 1 with find-new\'s error)', () => {
+    const r = blog();
+    const g = { ...copy(gathered(r, 'state.drift')), status: 1, stdout: '', stderr: "ERROR: can't access '/mnt/root-blank'" };
+    return judge(r, 'state.drift', { gathered: g });
+  }, /fs-diff exited 1: ERROR: can't access/);
+});
+
+describe('kernel and hardware', () => {
+  holds('kernel.boots', 'the blog run: the planned kernel', () => judge(blog(), 'kernel.boots'));
+  fails('kernel.boots', 'another kernel planned (edited: facts.expectedKernel)', () => {
+    const r = blog();
+    r.facts.expectedKernel = '6.12.0-0.deb12.1-amd64';
+    return judge(r, 'kernel.boots');
+  }, /but the plan's image carries 6\.12\.0/);
+
+  holds('kernel.nvme', 'the blog run: the profile serial; the model not judged under QEMU 7.2', () => judge(blog(), 'kernel.nvme'));
+  it('kernel.nvme says the model is not judged, and why', () => {
+    expect(judge(blog(), 'kernel.nvme').message).toMatch(/model not judged: QEMU's nvme device \(7\.2\) cannot set one/);
+  });
+  fails('kernel.nvme', 'another serial, p3 gone (edited)', () => {
+    const r = blog();
+    const g = copy(gathered(r, 'kernel.nvme'));
+    g.serial.out = 'DARLINGS0001';
+    g.parts.out = g.parts.out.split('\n').filter((l: string) => !l.endsWith('p3')).join('\n');
+    return judge(r, 'kernel.nvme', { gathered: g });
+  }, /missing: nvme0n1p3.*serial is "DARLINGS0001", the plan says "S4DYNF0M000001"/);
+
+  holds('kernel.log-clean', 'the blog run', () => judge(blog(), 'kernel.log-clean'));
+  fails('kernel.log-clean', 'a BUG line (edited into the current dmesg)', () => {
+    const r = blog();
+    const g = copy(gathered(r, 'kernel.log-clean'));
+    g.dmesg.out += '\n[   42.000000] BUG: kernel NULL pointer dereference, address: 0000000000000008';
+    return judge(r, 'kernel.log-clean', { gathered: g });
+  }, /1 line\(s\): boot \d+: .*BUG: kernel NULL pointer/);
+
+  holds('hardware.dmi', 'the blog run', () => judge(blog(), 'hardware.dmi'));
+  fails('hardware.dmi', "QEMU's own product name (edited: product_name as without -smbios)", () => {
+    const r = blog();
+    const g = copy(gathered(r, 'hardware.dmi'));
+    g['/sys/class/dmi/id/product_name'] = { exists: true, text: 'Standard PC (Q35 + ICH9, 2009)\n' };
+    return judge(r, 'hardware.dmi', { gathered: g });
+  }, /product_name is "Standard PC \(Q35 \+ ICH9, 2009\)", expected "XPS 13 7390 2-in-1"/);
+
+  holds('power-cut.btrfs-clean', 'the power-cut run', () => judge(cut(), 'power-cut.btrfs-clean'));
+  fails('power-cut.btrfs-clean', 'a write error counted (edited: one device stats counter)', () => {
+    const r = cut();
+    const g = copy(gathered(r, 'power-cut.btrfs-clean'));
+    g.stats.out = g.stats.out.replace(/(write_io_errs\s+)0/, '$13');
+    return judge(r, 'power-cut.btrfs-clean', { gathered: g });
+  }, /btrfs device stats: .*write_io_errs\s+3/);
+});
+
+describe('every check', () => {
+  it('has a recorded state where its property holds and one where it does not', () => {
+    const lacking = CHECK_IDS.filter((id) => !covered.get(id)?.holds || !covered.get(id)?.fails);
+    expect(lacking, 'check ids without a holding and a failing judge test').toEqual([]);
+  });
+});
