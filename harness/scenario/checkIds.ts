@@ -16,7 +16,6 @@ export const KNOWN_CHECK_IDS: readonly CheckId[] = [
   'mounts.options',
   'swap.active',
   'state.drift',
-  'rollback.ordered',
   // Added by adding (issue 13); harness/checks/index.ts CHECK_IDS is what the harness runs.
   'rollback.ran',
   'persist.config',
