@@ -12,8 +12,11 @@ export interface ExecResult {
 }
 
 export interface ExecOptions {
-  /** Fed to the command's stdin (how secrets reach the guest: never in argv). */
-  stdin?: string | Buffer;
+  /**
+   * Fed to the command's stdin (how secrets reach the guest: never in argv); a stream is piped as
+   * it comes (a store closure), never held whole in memory.
+   */
+  stdin?: string | Buffer | NodeJS.ReadableStream;
   timeoutMs?: number;
   signal?: AbortSignal;
 }

@@ -115,7 +115,9 @@ export class SshChannel implements GuestShell {
           exitCode = code ?? (signal ? 128 : 255);
         });
         s.on('close', () => resolve({ exitCode, stdout, stderr, durationMs: Date.now() - started }));
-        if (options.stdin !== undefined) s.end(options.stdin);
+        // A stream (a store closure) is piped as it comes; text and buffers are written at once.
+        if (options.stdin !== undefined && typeof options.stdin === 'object' && 'pipe' in options.stdin) options.stdin.pipe(s);
+        else if (options.stdin !== undefined) s.end(options.stdin);
         else s.end();
       });
     });

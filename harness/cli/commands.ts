@@ -15,7 +15,7 @@ export async function listCommand(files: string[], o: { json: boolean; guest?: s
 }
 
 export async function evalCommand(file: string, o: { nixpkgs?: string }): Promise<number> {
-  const [plan] = await loadPlans([file], { guest: 'nixos' });
+  const [plan] = await loadPlans([file], { guest: 'nixos', ...(o.nixpkgs && { nixpkgs: o.nixpkgs }) });
   if (!plan) throw new ScenarioError(`${file} has no run for the nixos guest`);
   await requireHost(['nixos']);
   const { evalScenario } = await import('../guests/nixos/index.ts');

@@ -69,6 +69,8 @@ export interface GuestDriver {
   /** What the target's stage 1 prints when it asks for the passphrase and when it refuses one. */
   readonly passphrasePrompt: RegExp;
   readonly passphraseRefused: RegExp;
+  /** The prompt and refusal of the plan's stage-1 form, where they differ by `plan.initrd`. */
+  passphrasePatterns?(plan: Plan): { passphrasePrompt: RegExp; passphraseRefused: RegExp };
   /**
    * Map a persisted /etc entry of the scenario to this guest's name for it, or null when the
    * guest has no such file (the stand-in has no /etc/NIXOS).

@@ -39,12 +39,13 @@ export interface UnlockResult {
 export async function unlockAndLogIn(
   serial: SerialConsole,
   plan: Plan,
-  driver: Pick<GuestDriver, 'passphrasePrompt' | 'passphraseRefused'>,
+  guestDriver: Pick<GuestDriver, 'passphrasePrompt' | 'passphraseRefused' | 'passphrasePatterns'>,
   step: StepRunner,
   signal?: AbortSignal,
   /** Runs once the login prompt is up, before the login (the blog's `passwd delta` as root). */
   beforeLogin?: (hostKeyLine: string) => Promise<void>,
 ): Promise<UnlockResult> {
+  const driver = { ...guestDriver, ...guestDriver.passphrasePatterns?.(plan) };
   const t = plan.timeouts;
   const bootOffset = serial.markBoot();
   let stage1Start: number | undefined;

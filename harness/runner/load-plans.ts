@@ -19,6 +19,8 @@ export interface SelectOptions {
   shard?: string;
   /** Multiplies every timeout (slow hosts). */
   timeoutScale?: number;
+  /** nixos: the nixpkgs of the run; its release decides the default stage 1. */
+  nixpkgs?: string;
 }
 
 /**
@@ -48,7 +50,7 @@ export async function defaultScenarioFiles(cwd = process.cwd()): Promise<string[
 export async function loadPlans(files: string[], o: SelectOptions = {}): Promise<Plan[]> {
   const plans: Plan[] = [];
   for (const file of files) {
-    const scenario = await loadScenario(file, o.profile ? { profile: o.profile } : {});
+    const scenario = await loadScenario(file, { ...(o.profile && { profile: o.profile }), ...(o.nixpkgs && { nixpkgs: o.nixpkgs }) });
     // Without --guest, `list` shows every guest; a file that does not list the guest is skipped
     // only when several files were given (one file asked for by name must fit).
     if (o.guest && files.length > 1 && !scenario.input.guests.includes(o.guest as Plan['guest'])) continue;

@@ -126,6 +126,17 @@ export const DEFAULT_VM = {
 } as const;
 
 /**
+ * Each guest's default memory and disk, and the memory a profile cannot take it below: the stand-in
+ * runs in 1 GiB on a 4 GiB disk; nixos-install of the blog's system (all firmware, unfree, the
+ * latest kernel) evaluates and copies its closure in 2 GiB of RAM, and its store, about 5 GiB
+ * with enableAllFirmware, needs a disk well above that (the qcow2 file grows only as written).
+ */
+export const GUEST_VM_DEFAULTS: Readonly<Record<GuestName, { memoryMiB: number; minMemoryMiB: number; diskMiB: number }>> = {
+  debian: { memoryMiB: MIB_PER_GIB, minMemoryMiB: 0, diskMiB: DEFAULT_DISK.sizeMiB },
+  nixos: { memoryMiB: 2 * MIB_PER_GIB, minMemoryMiB: 2 * MIB_PER_GIB, diskMiB: 16 * MIB_PER_GIB },
+};
+
+/**
  * Kernels a guest can run, and what a guest-neutral name means for it: `default` is each guest's
  * stock kernel, `latest` its newest (the blog needs a new kernel for the XPS 13).
  */

@@ -7,10 +7,11 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { ScenarioError } from '../errors.ts';
 import * as D from './defaults.ts';
-import type { CheckpointStage, GuestName, Plan, PlanNixosOwn, PlanProfile, PlanRollback, PlanTimeouts } from './plan.ts';
+import type { CheckpointStage, GuestName, Plan, PlanNixosOwn, PlanProfile, PlanRollback, PlanRollbackUnit, PlanTimeouts } from './plan.ts';
 import { readOwnNixos } from './nixos-own.ts';
 import { loadProfile, PROFILES_DIR } from './profile.ts';
 import { issueToError, parseSource, showValue, type KeyPath, type SourceFile } from './positions.ts';
+import { readNixpkgsRelease, stage1Support, type NixosRelease } from './nixos-release.ts';
 import { applyDeviations, checkAcrossKeys, kernelChoices, persistCommandsOf, resolveKernel, scenarioKernels } from './rules.ts';
 import { parseLinkRule } from './tmpfiles.ts';
 import { scenarioSchema, TIMEOUT_KEYS, type ScenarioInput } from './schema.ts';
@@ -26,9 +27,13 @@ export interface Scenario {
   profiles: Record<string, PlanProfile>;
   profileName: string;
   rollback: PlanRollback;
+  /** `rollback.unit`: the scenario's own ordering keys for the systemd stage-1 unit. */
+  rollbackUnit?: PlanRollbackUnit;
   fsDiffScript?: { path: string; source: string };
   /** `nixos.configuration` or `nixos.flake`, read. */
   nixosOwn?: PlanNixosOwn;
+  /** nixos: the release of the nixpkgs it will use, when that is known at load time. */
+  nixosRelease?: NixosRelease;
   /** `from:`: the base scenario, loaded with this one. */
   base?: Scenario;
   /** Line and column of a key path in the file, for errors found later (e.g. `--guest`). */
@@ -40,6 +45,8 @@ export interface LoadOptions {
   profilesDir?: string;
   /** A profile to load besides the scenario's, for `expandPlans(…, { profile })`. */
   profile?: string;
+  /** nixos: the nixpkgs tree the run or evaluation will use (beats the scenario's `nixos.nixpkgs`). */
+  nixpkgs?: string;
 }
 
 export interface ExpandOptions {
@@ -94,11 +101,15 @@ export async function loadScenario(file: string, options: LoadOptions = {}): Pro
       ? { kind: 'builtin' }
       : input.rollback === 'none'
         ? { kind: 'none' }
-        : { kind: 'script', ...(await readScript(source, dir, input.rollback.script, ['rollback', 'script'])) };
+        : input.rollback.script === undefined
+          ? { kind: 'builtin' }
+          : { kind: 'script', ...(await readScript(source, dir, input.rollback.script, ['rollback', 'script'])) };
+  const rollbackUnit = typeof input.rollback === 'object' ? input.rollback.unit : undefined;
   const fsDiff = input.fsDiff?.script;
   const fsDiffScript = fsDiff === undefined ? undefined : await readScript(source, dir, fsDiff, ['fsDiff', 'script']);
   const nixosOwn = await readOwnNixos(source, dir, input);
 
+  const nixosRelease = input.guests.includes('nixos') ? await releaseFor(source, input, dir, options.nixpkgs) : undefined;
   const base = input.from === undefined ? undefined : await loadBase(source, path, input.from, options);
 
   return {
@@ -108,11 +119,41 @@ export async function loadScenario(file: string, options: LoadOptions = {}): Pro
     profiles,
     profileName,
     rollback,
+    ...(rollbackUnit && { rollbackUnit: copyUnitKeys(rollbackUnit) }),
     ...(fsDiffScript && { fsDiffScript }),
     ...(nixosOwn && { nixosOwn }),
+    ...(nixosRelease && { nixosRelease }),
     ...(base && { base }),
     locate: source.locate,
   };
+}
+
+/**
+ * The NixOS release of the nixpkgs the scenario will use, if it can be read; a scripted stage 1
+ * asked of a release that no longer has one is refused here, at the `initrd` key.
+ */
+async function releaseFor(source: SourceFile, input: ScenarioInput, dir: string, override: string | undefined) {
+  const pinned = input.nixos?.nixpkgs;
+  const tree = override ?? (pinned === undefined ? undefined : resolveNixpkgs(dir, pinned));
+  if (tree === undefined || tree.startsWith('<') || /^[a-z]+:/.test(tree)) return undefined;
+  const release = await readNixpkgsRelease(tree);
+  if (release && input.initrd === 'scripted' && stage1Support(release).scripted === 'removed') {
+    throw source.error(
+      `Expected \`initrd: systemd\`: NixOS ${release.text} (nixpkgs at ${tree}) has no scripted stage 1 any more, so \`initrd: scripted\` cannot run there`,
+      ['initrd'],
+    );
+  }
+  return release;
+}
+
+/** `nixos.nixpkgs`: relative to the scenario file when it starts with `./` or `../`. */
+function resolveNixpkgs(dir: string, nixpkgs: string): string {
+  return /^\.\.?\//.test(nixpkgs) ? resolve(dir, nixpkgs) : nixpkgs;
+}
+
+/** The unit keys as the Plan holds them (own arrays, no undefined keys). */
+function copyUnitKeys(unit: PlanRollbackUnit): PlanRollbackUnit {
+  return Object.fromEntries(Object.entries(unit).filter(([, v]) => v !== undefined).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]));
 }
 
 /**
@@ -239,7 +280,7 @@ function buildPlan(scenario: Scenario, guest: GuestName, kernel: string, profile
     guest,
     hostname: input.hostname ?? D.DEFAULT_HOSTNAME,
     disk: {
-      sizeMiB: input.disk?.size ?? D.DEFAULT_DISK.sizeMiB,
+      sizeMiB: input.disk?.size ?? D.GUEST_VM_DEFAULTS[guest].diskMiB,
       serial: input.disk?.serial ?? profile.nvmeSerial ?? D.DEFAULT_DISK.serial,
       device: input.disk?.device ?? D.DEFAULT_DISK.device,
     },
@@ -260,7 +301,9 @@ function buildPlan(scenario: Scenario, guest: GuestName, kernel: string, profile
     },
     user,
     rollback: scenario.rollback,
-    initrd: guest === 'nixos' ? (input.initrd ?? D.DEFAULT_INITRD) : D.DEFAULT_INITRD,
+    ...(scenario.rollbackUnit && { rollbackUnit: copyUnitKeys(scenario.rollbackUnit) }),
+    // nixos: the default of its release; the stand-in: scripted unless asked (both forms built).
+    initrd: input.initrd ?? (guest === 'nixos' ? stage1Support(scenario.nixosRelease).defaultInitrd : D.DEFAULT_INITRD),
     kernel: { name: kernel },
     persist: persistFor(input),
     nixosExtraConfig: input.nixos?.extraConfig ?? '',
@@ -281,15 +324,17 @@ function buildPlan(scenario: Scenario, guest: GuestName, kernel: string, profile
     kernelLog: { deny: [...(input.kernelLog?.deny ?? [])], allow: [...(input.kernelLog?.allow ?? [])] },
     timeouts,
     vm: {
-      memoryMiB: input.vm?.memory ?? profile.memoryMiB ?? D.DEFAULT_VM.memoryMiB,
+      // A profile describes the hardware; the guest's own floor still holds (nixos: 2 GiB).
+      memoryMiB: input.vm?.memory ?? Math.max(profile.memoryMiB ?? D.GUEST_VM_DEFAULTS[guest].memoryMiB, D.GUEST_VM_DEFAULTS[guest].minMemoryMiB),
       cpus: input.vm?.cpus ?? profile.cpus ?? D.DEFAULT_VM.cpus,
       bootMedium: input.vm?.bootMedium ?? D.DEFAULT_VM.bootMedium,
     },
     profile,
     offlineInstall: input.nixos?.offlineInstall ?? false,
     ...(input.powerCut && { powerCut: { writeMiB: input.powerCut.writeMiB ?? D.POWER_CUT_WRITE_MIB, afterMs: input.powerCut.afterMs ?? D.POWER_CUT_AFTER_MS } }),
-    ...(nixpkgs !== undefined && { nixpkgs: /^\.\.?\//.test(nixpkgs) ? resolve(dirname(scenario.file), nixpkgs) : nixpkgs }),
+    ...(nixpkgs !== undefined && { nixpkgs: resolveNixpkgs(dirname(scenario.file), nixpkgs) }),
     ...(guest === 'nixos' && scenario.nixosOwn && { nixosOwn: scenario.nixosOwn }),
+    ...(guest === 'nixos' && scenario.nixosRelease && { nixosRelease: scenario.nixosRelease.text }),
     secrets: [...new Set([luks.passphrase, ...luks.wrongPassphrases, user.password])],
   };
 }

@@ -84,6 +84,17 @@ export type PlanRollback =
   | { kind: 'none' }
   | { kind: 'script'; path: string; source: string };
 
+/** A scenario's own rollback unit keys (`rollback.unit`); unset keys take darlings' defaults. */
+export interface PlanRollbackUnit {
+  name?: string;
+  after?: string[];
+  before?: string[];
+  requires?: string[];
+  bindsTo?: string[];
+  wantedBy?: string[];
+  requiredBy?: string[];
+}
+
 export interface PlanPersist {
   /** `environment.etc.<name>.source`: /etc/<name> -> source. */
   etc: Record<string, string>;
@@ -153,7 +164,9 @@ export interface Plan {
   btrfs: PlanBtrfs;
   user: PlanUser;
   rollback: PlanRollback;
-  /** nixos only: where the rollback lives in stage 1. */
+  /** systemd stage 1: the scenario's own ordering keys for the rollback unit, if it brings them. */
+  rollbackUnit?: PlanRollbackUnit;
+  /** Where the rollback lives in stage 1: a script hook, or a unit of systemd stage 1. */
   initrd: 'scripted' | 'systemd';
   kernel: PlanKernel;
   persist: PlanPersist;
@@ -196,6 +209,11 @@ export interface Plan {
   nixpkgs?: string;
   /** nixos: the user's own configuration.nix or flake instead of the blog's configuration. */
   nixosOwn?: PlanNixosOwn;
+  /**
+   * nixos: the release (`YY.MM`) of the nixpkgs the plan was loaded for (`--nixpkgs` or the
+   * scenario's pin), read from its version file; unset when not known at load time.
+   */
+  nixosRelease?: string;
   /** Every secret of the scenario, registered with the redactor at load time. */
   secrets: string[];
 }

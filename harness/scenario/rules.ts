@@ -40,6 +40,7 @@ export function checkAcrossKeys(source: SourceFile, input: ScenarioInput): void 
   checkExpectations(source, input);
   checkFrom(source, input);
   checkCommands(source, input);
+  checkRollbackUnit(source, input);
 }
 
 /** A deviation mends one of the scenario's commands, and an expected command failure names one. */
@@ -71,7 +72,21 @@ export function applyDeviations(commands: readonly string[], deviations: readonl
   return commands.map((c) => deviations.find((d) => d.blog === c)?.instead ?? c);
 }
 
-function checkGuests(source: SourceFile, { guests, initrd, nixos }: ScenarioInput): void {
+/** A unit of one's own is what systemd stage 1 runs; the scripted stage 1 has no units. */
+function checkRollbackUnit(source: SourceFile, input: ScenarioInput): void {
+  if (typeof input.rollback !== 'object') return;
+  if (input.rollback.script === undefined && input.rollback.unit === undefined) {
+    throw source.error('Expected `rollback` to name a `script`, a `unit` or both, got an empty mapping', ['rollback']);
+  }
+  if (input.rollback.unit !== undefined && input.initrd !== 'systemd') {
+    throw source.error(
+      `Expected \`initrd: systemd\` with \`rollback.unit\`: a unit runs in systemd stage 1, and this scenario has \`initrd: ${input.initrd ?? 'scripted'}\``,
+      ['rollback', 'unit'],
+    );
+  }
+}
+
+function checkGuests(source: SourceFile, { guests, nixos }: ScenarioInput): void {
   const twice = guests.findIndex((g, i) => guests.indexOf(g) !== i);
   if (twice >= 0) {
     throw source.error(`Expected \`guests\` to list each guest once, got \`${guests[twice]}\` twice`, ['guests', twice]);
@@ -79,12 +94,6 @@ function checkGuests(source: SourceFile, { guests, initrd, nixos }: ScenarioInpu
   checkOwnNixos(source, guests, nixos);
   if (guests.includes('nixos')) return;
   const runsOn = `this scenario runs on ${guests.join(', ')}`;
-  if (initrd === 'systemd') {
-    throw source.error(
-      `Expected \`initrd\` to be \`scripted\` or absent: \`systemd\` applies to the nixos guest only, and ${runsOn}`,
-      ['initrd'],
-    );
-  }
   if (nixos !== undefined) {
     throw source.error(`Expected no \`nixos\` settings: they apply to the nixos guest only, and ${runsOn}`, ['nixos']);
   }

@@ -14,6 +14,7 @@
  * partitions: { esp: 512MiB, swap: 256MiB }
  * luks: { passphrase: correct horse battery staple, wrongPassphrases: [nope], pbkdf: pbkdf2 }
  * rollback: { script: ./my-rollback.sh }   # or builtin | none
+ * rollback: { unit: { after: [systemd-cryptsetup@enc.service], before: [sysroot.mount] } }   # initrd: systemd
  * extraPersist: { tmpfiles: ['L /var/lib/docker - - - - /persist/var/lib/docker'] }
  * expect: { failures: [rollback.canary-gone] }
  * ```
@@ -99,6 +100,20 @@ const expectedCommandFailure = z.strictObject(
   { command: shellCommand, reason, gap: boolean.optional(), guests: list(oneOf(['debian', 'nixos'])).optional() },
   { error: (issue) => (issue.code === 'unrecognized_keys' ? 'command, reason, gap, guests' : 'a mapping `{ command, reason }`') },
 );
+/** A unit name as systemd writes it: no spaces or slashes, a known unit type suffix. */
+const UNIT_NAME = /^[^\s/]+\.(service|target|mount|device|socket|path|swap|slice|scope|automount|timer)$/;
+const unitName = text('a unit name like `systemd-cryptsetup@enc.service` or `sysroot.mount`', (s) => UNIT_NAME.test(s));
+const unitList = list(unitName, 'a list of unit names');
+/** `rollback.unit`: the ordering keys of the user's own stage-1 rollback unit. */
+const rollbackUnit = strict({
+  name: text('a service name of letters, digits, `-`, `_` and `.` (without `.service`)', (s) => /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(s) && !s.endsWith('.service')).optional(),
+  after: unitList.optional(),
+  before: unitList.optional(),
+  requires: unitList.optional(),
+  bindsTo: unitList.optional(),
+  wantedBy: unitList.optional(),
+  requiredBy: unitList.optional(),
+});
 
 const HOSTNAME = /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
 const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
@@ -161,8 +176,8 @@ export const scenarioSchema = strict({
     mountOptions: list(nonEmpty).optional(),
   }).optional(),
   rollback: z
-    .union([oneOf(['builtin', 'none']), strict({ script: nonEmpty })], {
-      error: 'builtin, none or a mapping `{ script: PATH }`',
+    .union([oneOf(['builtin', 'none']), strict({ script: nonEmpty.optional(), unit: rollbackUnit.optional() })], {
+      error: 'builtin, none or a mapping `{ script: PATH, unit: { after: [...], ... } }`',
     })
     .optional(),
   initrd: oneOf(['scripted', 'systemd']).optional(),

@@ -14,6 +14,8 @@ export interface ListEntry {
   kernel: string;
   profile: string;
   file: string;
+  /** Stage 1 form: CI picks a nixpkgs that still has the scripted stage 1 for `scripted`. */
+  initrd: 'scripted' | 'systemd';
 }
 
 /**
@@ -84,5 +86,6 @@ export function listEntries(plans: readonly Plan[]): ListEntry[] {
     kernel: plan.kernel.name,
     profile: plan.profile.name,
     file: plan.file,
+    initrd: plan.initrd,
   }));
 }

@@ -14,6 +14,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 . "$HERE/../common/live.sh"
 . "$HERE/lib/base.sh"
 . "$HERE/lib/target.sh"
+. "$HERE/lib/systemd-initrd.sh"
 . "$HERE/lib/installer.sh"
 
 [ $# -eq 1 ] || die "usage: $0 OUT_DIR"

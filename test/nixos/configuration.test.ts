@@ -17,10 +17,20 @@ describe('configuration.nix', () => {
       'users.users.delta = {',
       'isNormalUser = true;',
       'extraGroups = [ "wheel" ];',
-      'system.stateVersion = "24.05";',
     ]) {
       expect(text).toContain(line);
     }
+  });
+
+  it('takes system.stateVersion from the release of the nixpkgs the plan was loaded for', () => {
+    expect(configurationNix(planWith({ nixosRelease: '26.05' }))).toContain('system.stateVersion = "26.05";');
+    expect(configurationNix(planWith({ nixosRelease: '24.05' }))).toContain('system.stateVersion = "24.05";');
+  });
+
+  it('without a known release, system.stateVersion is the installing nixpkgs\' own release', () => {
+    const text = configurationNix(planWith({}));
+    expect(text).toContain('system.stateVersion = lib.trivial.release;');
+    expect(text).not.toMatch(/stateVersion = "\d/);
   });
 
   it('imports the mount options, opt-in and harness modules', () => {

@@ -28,7 +28,8 @@ describe('optin.nix', () => {
     expect(text).toContain("boot.initrd.postDeviceCommands = lib.mkBefore ''");
     expect(text).toContain('mount -o subvol=/ /dev/mapper/enc /mnt');
     expect(text).toContain('btrfs subvolume snapshot /mnt/root-blank /mnt/root');
-    expect(text).not.toContain('boot.initrd.systemd');
+    expect(text).toContain('boot.initrd.systemd.enable = false;');
+    expect(text).not.toContain('boot.initrd.systemd.services');
   });
 
   it('initrd systemd: a stage-1 unit after the LUKS mapping and before sysroot.mount', () => {
@@ -36,6 +37,7 @@ describe('optin.nix', () => {
     expect(text).toContain('boot.initrd.systemd.enable = true;');
     expect(text).toContain('boot.initrd.systemd.services.rollback = {');
     expect(text).toContain('wantedBy = [ "initrd.target" ];');
+    expect(text).toContain('requires = [ "systemd-cryptsetup@enc.service" ];');
     expect(text).toContain('after = [ "systemd-cryptsetup@enc.service" ];');
     expect(text).toContain('before = [ "sysroot.mount" ];');
     expect(text).toContain('unitConfig.DefaultDependencies = "no";');
@@ -69,7 +71,14 @@ describe('optin.nix', () => {
   it('frames the rollback with the console lines the harness waits for', () => {
     const text = optinModule(blogXps13Plan());
     expect(text).toContain('echo "darlings-initrd: rollback begin"');
-    expect(text).toContain('echo "darlings-initrd: rollback end"');
+    expect(text).toContain('echo "darlings-initrd: rollback end status=$darlings_status"');
+  });
+
+  it("a scenario's own unit keys reach the Nix service", () => {
+    const text = optinModule(planWith({ initrd: 'systemd', rollbackUnit: { name: 'wipe', after: ['initrd-root-device.target'] } }));
+    expect(text).toContain('boot.initrd.systemd.services.wipe = {');
+    expect(text).toContain('after = [ "initrd-root-device.target" ];');
+    expect(text).not.toContain('systemd-cryptsetup@');
   });
 
   it("the built-in script follows the blog's order and the plan's names", () => {

@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { imagesDir, nixosConfigFiles, standInHardwareConfiguration } from '../../harness/guests/nixos/index.ts';
+import { nixString } from '../../harness/guests/nixos/nix-text.ts';
 import type { Plan } from '../../harness/scenario/plan.ts';
 import { hasNixInstantiate, nixParseError, nixParseFileError } from './nix-parse.ts';
 import { planWith } from './plan.ts';
@@ -29,6 +31,25 @@ describe.skipIf(!hasNixInstantiate)('nix-instantiate --parse (needs nix-instanti
     for (const [name, text] of Object.entries(files)) {
       expect(nixParseError(text), name).toBeNull();
     }
+  });
+
+  it("generated files parse with a scenario's own unit and a mapping whose unit name has \\x2d", () => {
+    const plan = planWith({
+      initrd: 'systemd',
+      luks: { ...planWith({}).luks, mapping: 'crypt-root' },
+      rollbackUnit: { name: 'wipe-root', after: ['dev-disk-by\\x2dlabel-nixos.device'], bindsTo: ['dev-mapper-crypt\\x2droot.device'] },
+    });
+    const text = nixosConfigFiles(plan)['optin.nix']!;
+    expect(nixParseError(text)).toBeNull();
+    // The backslash survives as \\ in the Nix string, so the unit name keeps its \x2d.
+    expect(text).toContain('"dev-disk-by\\\\x2dlabel-nixos.device"');
+  });
+
+  it('a unit name written by nixString evaluates to itself; typed by hand as "…\\x2d…", Nix drops the backslash', () => {
+    const name = 'systemd-cryptsetup@crypt\\x2droot.service';
+    const evaluate = (expr: string) => JSON.parse(execFileSync('nix-instantiate', ['--eval', '--json', '-E', expr], { encoding: 'utf8' })) as string;
+    expect(evaluate(nixString(name))).toBe(name);
+    expect(evaluate(`"${name}"`)).toBe('systemd-cryptsetup@cryptx2droot.service');
   });
 
   it('generated files parse with hostile names', () => {

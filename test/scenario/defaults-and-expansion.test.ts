@@ -230,9 +230,24 @@ describe('expandPlans', () => {
     expect(plan?.partitions.espLabel).toBe('ESP');
   });
 
-  it('gives the debian plan of a two-guest scenario the scripted initrd', async () => {
+  it('gives both guests of a two-guest scenario its initrd: systemd stage 1 runs on both', async () => {
     const s = await scenario('two-initrd', 'guests: [debian, nixos]\ninitrd: systemd\n');
-    expect(expandPlans(s).map((p) => `${p.guest}:${p.initrd}`)).toEqual(['debian:scripted', 'nixos:systemd']);
+    expect(expandPlans(s).map((p) => `${p.guest}:${p.initrd}`)).toEqual(['debian:systemd', 'nixos:systemd']);
+  });
+
+  it('gives each guest its own memory and disk floor: nixos 2 GiB and room for its store', async () => {
+    const s = await scenario('sizes', 'guests: [debian, nixos]\n');
+    expect(expandPlans(s).map((p) => [p.guest, p.vm.memoryMiB, p.disk.sizeMiB])).toEqual([
+      ['debian', 1024, 4096],
+      ['nixos', 2048, 16384],
+    ]);
+    const own = await scenario('own-sizes', 'guests: [nixos]\nvm: { memory: 1GiB }\ndisk: { size: 8GiB }\n');
+    expect(expandPlans(own).map((p) => [p.vm.memoryMiB, p.disk.sizeMiB])).toEqual([[1024, 8192]]);
+  });
+
+  it('the debian stand-in keeps the scripted stage 1 unless the scenario asks for systemd', async () => {
+    const s = await scenario('debian-default', 'guests: [debian]\n');
+    expect(expandPlans(s).map((p) => p.initrd)).toEqual(['scripted']);
   });
 });
 

@@ -80,6 +80,7 @@ describe('listEntries', () => {
       kernel: 'bookworm',
       profile: 'xps13-7390',
       file: join(import.meta.dirname, '../../scenarios/blog-xps13.yaml'),
+      initrd: 'scripted',
     });
     expect(JSON.parse(JSON.stringify(entries))).toEqual(entries);
   });

@@ -4,6 +4,10 @@
  */
 import type { Plan } from '../../scenario/plan.ts';
 import { builtinRollbackScript } from '../rollback-script.ts';
+import { rollbackUnit, unitFileText } from '../rollback-unit.ts';
+
+/** The wrapped rollback the systemd stage 1's unit runs (markers of docs/guest-contract.md). */
+export const ROLLBACK_UNIT_SCRIPT = 'rollback-unit.sh';
 
 /** Values that cannot break out of a double-quoted shell assignment. */
 function shValue(v: string): string {
@@ -21,6 +25,8 @@ export function configurationConf(plan: Plan): string {
     `NEEDED_FOR_BOOT=${shValue(needed.join(' '))}`,
     `LUKS_MAPPING=${shValue(plan.luks.mapping)}`,
     `BTRFS_OPTIONS=${shValue(plan.btrfs.mountOptions.join(','))}`,
+    '# boot.initrd.systemd.enable: the stage 1 darlings-install puts on the ESP.',
+    `INITRD=${shValue(plan.initrd)}`,
     '',
   ].join('\n');
 }
@@ -46,4 +52,21 @@ export function rollbackScript(plan: Plan): string | null {
   if (plan.rollback.kind === 'none') return null;
   if (plan.rollback.kind === 'script') return plan.rollback.source;
   return `${builtinRollbackScript(plan)}\n`;
+}
+
+/**
+ * systemd stage 1 (`initrd: systemd`): the rollback unit and its script, by path under
+ * /etc/darlings (darlings-install puts them into the per-system cpio; the initrd's generator links
+ * the unit as its [Install] says). Empty for the scripted form and for `rollback: none`.
+ *
+ * @example
+ * Object.keys(systemdStage1Files(plan)) // ['units/rollback.service', 'rollback-unit.sh']
+ */
+export function systemdStage1Files(plan: Plan): Record<string, string> {
+  const unit = plan.initrd === 'systemd' ? rollbackUnit(plan) : null;
+  if (unit === null) return {};
+  return {
+    [`units/${unit.name}.service`]: unitFileText(unit, `/etc/darlings/${ROLLBACK_UNIT_SCRIPT}`),
+    [ROLLBACK_UNIT_SCRIPT]: `${unit.script}\n`,
+  };
 }

@@ -14,10 +14,14 @@ import { kernelChoices, resolveKernel } from '../../scenario/rules.ts';
 import { cachedBuild, hashInputs, hostPackageVersions, runBuildScript, withLock } from '../image-cache.ts';
 import { IMAGE_HOST_PACKAGES, IMAGES_DIR, REPO_ROOT } from '../images.ts';
 import { shQuote } from '../../util/shell.ts';
-import { configurationConf, persistConf, rollbackScript, tmpfilesConf } from './config-files.ts';
+import { configurationConf, persistConf, rollbackScript, systemdStage1Files, tmpfilesConf } from './config-files.ts';
 import { rebuildBoot } from './rebuild.ts';
 
 const CONFIG_DIR = '/etc/darlings';
+const SCRIPTED_PROMPT = /Enter passphrase for [^\s:]*:?/;
+const SCRIPTED_REFUSED = /No key available with this passphrase/;
+const SYSTEMD_PROMPT = /Please enter passphrase for disk [^\n]*: ?/;
+const SYSTEMD_REFUSED = /Failed to activate with specified passphrase/;
 
 /**
  * The stand-in's kernels: bookworm's own, or bookworm-backports' newer one (`latest`). The aliases
@@ -46,6 +50,8 @@ export function debianConfigFiles(plan: Plan): Record<string, string> {
     [`${CONFIG_DIR}/persist.conf`]: persistConf(plan, debianEtcEntry),
     [`${CONFIG_DIR}/tmpfiles.conf`]: tmpfilesConf(plan),
     ...(rollback !== null && { [`${CONFIG_DIR}/rollback.sh`]: rollback }),
+    // systemd stage 1: the generated rollback unit and its script (rollback-unit.ts).
+    ...Object.fromEntries(Object.entries(systemdStage1Files(plan)).map(([name, text]) => [`${CONFIG_DIR}/${name}`, text])),
   };
 }
 
@@ -53,9 +59,14 @@ export const debianDriver: GuestDriver = {
   name: 'debian',
   configDir: CONFIG_DIR,
   etcEntry: debianEtcEntry,
-  // The stand-in's initrd runs cryptsetup itself, so these are cryptsetup's own words.
-  passphrasePrompt: /Enter passphrase for [^\s:]*:?/,
-  passphraseRefused: /No key available with this passphrase/,
+  // The stand-in's scripted initrd runs cryptsetup itself, so these are cryptsetup's own words.
+  passphrasePrompt: SCRIPTED_PROMPT,
+  passphraseRefused: SCRIPTED_REFUSED,
+  // systemd stage 1: systemd-ask-password's prompt, systemd-cryptsetup's refusal.
+  passphrasePatterns: (plan) =>
+    plan.initrd === 'systemd'
+      ? { passphrasePrompt: SYSTEMD_PROMPT, passphraseRefused: SYSTEMD_REFUSED }
+      : { passphrasePrompt: SCRIPTED_PROMPT, passphraseRefused: SCRIPTED_REFUSED },
 
   async buildImage(options) {
     const kernel = debianKernel(options.kernel);

@@ -3,7 +3,7 @@
  * The shared procedure has partitioned, formatted and mounted everything under /mnt by then.
  */
 import { NIXOS_PASSPHRASE_PROMPT, NIXOS_PASSPHRASE_REFUSED } from './console.ts';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CheckFailed, InfraError } from '../../errors.ts';
@@ -15,7 +15,7 @@ import { nixosConfigFiles } from './files.ts';
 import { hardwareProblems } from './hardware.ts';
 import { buildImage } from './image.ts';
 import { passwordFile } from './layout.ts';
-import { nixErrorText, runNix } from './nix-tools.ts';
+import { nixErrorText, runNix, streamNix } from './nix-tools.ts';
 import { OWN_FLAKE_ATTR } from './own.ts';
 
 export const CONFIG_DIR = '/etc/nixos';
@@ -94,8 +94,8 @@ async function install(shell: GuestShell, plan: Plan, signal?: AbortSignal): Pro
 }
 
 /**
- * Builds the system on the host from the guest's own /etc/nixos, exports its closure, and imports
- * it into the store under /mnt: the guest needs no network for the install.
+ * Builds the system on the host from the guest's own /etc/nixos and streams its closure into the
+ * store under /mnt: the guest needs no network for the install.
  */
 async function importHostClosure(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'darlings-nixos-offline-'));
@@ -117,15 +117,20 @@ async function importHostClosure(shell: GuestShell, plan: Plan, signal?: AbortSi
       throw new InfraError(`offline install: nix-build of the system on the host failed:\n${nixErrorText(built.stderr)}`);
     }
     const closure = await runNix('nix-store', ['--query', '--requisites', system], sig(signal));
-    const exported = join(dir, 'closure.nar');
+    if (closure.exitCode !== 0) throw new InfraError(`offline install: nix-store --query --requisites failed:\n${closure.stderr}`);
     const paths = closure.stdout.trim().split('\n');
-    const exportRun = await runNix('sh', ['-c', 'nix-store --export "$@" > "$0"', exported, ...paths], sig(signal));
-    if (exportRun.exitCode !== 0) throw new InfraError(`offline install: nix-store --export failed:\n${exportRun.stderr}`);
-    await shell.upload(`${ROOT}/tmp/darlings-closure.nar`, await readFile(exported), 0o600);
-    await shell.expectSuccess(
-      `mkdir -p ${ROOT}/nix/store && nix-store --store ${ROOT} --import < ${ROOT}/tmp/darlings-closure.nar > /dev/null && rm -f ${ROOT}/tmp/darlings-closure.nar`,
-      { timeoutMs: plan.timeouts.installMs, ...sig(signal) },
-    );
+    // The closure of the blog's system with all firmware is gigabytes: it streams from
+    // nix-store --export on the host into nix-store --import in the guest, never whole in memory
+    // and never as a file on the target's root subvolume.
+    const exporter = streamNix('nix-store', ['--export', ...paths], sig(signal));
+    const imported = shell.run(`mkdir -p ${ROOT}/nix/store && nix-store --store ${ROOT} --import > /dev/null`, {
+      stdin: exporter.stdout,
+      timeoutMs: plan.timeouts.installMs,
+      ...sig(signal),
+    });
+    const [exported, importRun] = await Promise.all([exporter.done, imported]);
+    if (exported.exitCode !== 0) throw new InfraError(`offline install: nix-store --export failed:\n${exported.stderr}`);
+    if (importRun.exitCode !== 0) throw new InfraError(`offline install: nix-store --import in the guest failed (exit ${importRun.exitCode}):\n${importRun.stderr}`);
     return system;
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -1,9 +1,9 @@
 export { nixosDriver, CONFIG_DIR } from './driver.ts';
 export { evalScenario, NixEvalFailed, type EvalOptions, type EvalResult } from './eval.ts';
 export { buildImage, isoNixPath, imagesDir, inputsHash, revisionOf, type NixosImageOptions } from './image.ts';
-export { configurationNix, extraModule, CONFIG_IMPORTS, DEFAULT_STATE_VERSION, type ConfigurationOptions } from './configuration.ts';
+export { configurationNix, extraModule, CONFIG_IMPORTS, type ConfigurationOptions } from './configuration.ts';
 export { optinModule, cryptsetupUnit } from './optin.ts';
-export { builtinRollbackScript, rollbackScript, ROLLBACK_BEGIN, ROLLBACK_END } from './rollback.ts';
+export { builtinRollbackScript, ROLLBACK_BEGIN, ROLLBACK_END } from './rollback.ts';
 export { mountsModule, standInHardwareConfiguration, hardwareProblems } from './hardware.ts';
 export { harnessModule, harnessCommonModule, HARNESS_COMMON_FILE, FW_CFG_SSH_KEY, SWITCHING_ROOT, READY_TARGET, HOSTKEY_PREFIX } from './harness-module.ts';
 export { nixosConfigFiles } from './files.ts';

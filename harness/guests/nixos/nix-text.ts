@@ -40,17 +40,6 @@ export function indentLines(text: string, indent: string): string {
     .join('\n');
 }
 
-/** The unit name systemd gives a path-free string (`systemd-escape`): `-` and unsafe bytes as `\xNN`. */
-export function systemdEscape(name: string): string {
-  let out = '';
-  for (const [i, ch] of [...name].entries()) {
-    if (/[A-Za-z0-9:_]/.test(ch) || (ch === '.' && i > 0)) out += ch;
-    else if (ch === '/') out += '-';
-    else out += [...Buffer.from(ch, 'utf8')].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
-  }
-  return out;
-}
-
 const NIX_KEYWORDS = new Set(['if', 'then', 'else', 'assert', 'with', 'let', 'in', 'rec', 'inherit', 'or']);
 
 /**

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { PassThrough } from 'node:stream';
 import { execa } from 'execa';
 import { AbortedError, HostError } from '../../errors.ts';
 
@@ -81,6 +82,32 @@ export async function runNix(command: string, args: string[], options: NixRunOpt
     stderr: String(result.stderr ?? ''),
     durationMs: Date.now() - startedAt,
   };
+}
+
+/**
+ * A nix command whose stdout is a stream (a NAR of gigabytes), not a buffer; `done` resolves with
+ * its exit code and stderr once it ends, never throwing on a non-zero exit.
+ *
+ * @example
+ * const { stdout, done } = streamNix('nix-store', ['--export', path]);
+ */
+export function streamNix(command: string, args: string[], options: { signal?: AbortSignal } = {}): { stdout: NodeJS.ReadableStream; done: Promise<{ exitCode: number; stderr: string }> } {
+  const env = nixEnv();
+  // Wrapped: a subprocess is a thenable, and a promise resolving to it would wait for its end.
+  const child = env.then((e) => ({ process: execa(command, args, { env: e, reject: false, cancelSignal: options.signal, forceKillAfterDelay: 5000, buffer: { stdout: false } }) }));
+  const stdout = new PassThrough();
+  const done = child.then(async ({ process: c }) => {
+    c.stdout.pipe(stdout);
+    const result = await c;
+    if (result.isCanceled) throw new AbortedError(`${command} was stopped`, { cause: result });
+    if (result.exitCode === undefined && /ENOENT/.test(String(result.cause ?? result.message))) {
+      throw new HostError(`${command} is not on PATH: the nixos guest needs Nix`, NIX_INSTALL_HINT, { cause: result });
+    }
+    return { exitCode: result.exitCode ?? -1, stderr: String(result.stderr ?? '') };
+  });
+  // A failure to start ends the stream, so the reader in the guest sees EOF, not a hang.
+  done.catch(() => stdout.end());
+  return { stdout, done };
 }
 
 /** Warnings every daemon-less Nix 2.8 run prints, which say nothing about this run. */

@@ -4,15 +4,11 @@
  * asks for (`initrd: scripted` -> postDeviceCommands, `initrd: systemd` -> a stage-1 unit).
  */
 import type { Plan } from '../../scenario/plan.ts';
+import { cryptsetupUnit, nixServiceLines, rollbackBody, rollbackUnit, wrapRollback } from '../rollback-unit.ts';
 import { neededForBootMounts } from './layout.ts';
-import { nixModule, nixAttrName, nixIndentedString, nixString, systemdEscape } from './nix-text.ts';
-import { rollbackScript } from './rollback.ts';
+import { nixModule, nixAttrName, nixIndentedString, nixString, nixStringList } from './nix-text.ts';
 
-/** The systemd stage-1 unit that opens the LUKS mapping (`systemd-cryptsetup@enc.service`). */
-export function cryptsetupUnit(mapping: string): string {
-  return `systemd-cryptsetup@${systemdEscape(mapping)}.service`;
-}
-
+export { cryptsetupUnit };
 /**
  * The text of optin.nix for `plan`.
  *
@@ -57,43 +53,44 @@ export function optinModule(plan: Plan): string {
     "'';",
   );
 
-  const rollback = rollbackScript(plan);
-  if (rollback !== null) {
-    parts.push('', ...(plan.initrd === 'scripted' ? scriptedRollback(rollback) : systemdRollback(plan, rollback)));
-  }
+  parts.push('', ...(plan.initrd === 'scripted' ? scriptedRollback(plan) : systemdRollback(plan)));
 
   return nixModule([], '{ config, lib, pkgs, ... }', parts.join('\n'));
 }
 
-/** Scripted stage 1: before the filesystems are mounted, after the devices (LUKS) are open. */
-function scriptedRollback(script: string): string[] {
+/**
+ * Scripted stage 1: the rollback in postDeviceCommands (after the devices, LUKS, are open; before
+ * the filesystems are mounted), with systemd stage 1 turned off explicitly: from 26.05 it is the
+ * default, and a configuration that relies on the old default breaks there.
+ */
+function scriptedRollback(plan: Plan): string[] {
+  const lines = [
+    '# The scripted stage 1, said explicitly: systemd stage 1 is the default from NixOS 26.05.',
+    'boot.initrd.systemd.enable = false;',
+  ];
+  const body = rollbackBody(plan);
+  if (body === null) return lines;
   return [
+    ...lines,
     '# Roll / back to the blank snapshot at every boot. mkBefore: before other postDeviceCommands.',
-    `boot.initrd.postDeviceCommands = lib.mkBefore ${nixIndentedString(script, '')};`,
+    `boot.initrd.postDeviceCommands = lib.mkBefore ${nixIndentedString(wrapRollback(body, { exitWithStatus: false }), '')};`,
   ];
 }
 
 /**
  * systemd stage 1 rejects postDeviceCommands: the same steps as a unit after the LUKS mapping is
- * open and before /sysroot is mounted. bash, coreutils and mount are stage 1's own; btrfs is added.
+ * open and before /sysroot is mounted (harness/guests/rollback-unit.ts, shared with the
+ * stand-in). bash, coreutils and mount are stage 1's own; btrfs is added.
  */
-function systemdRollback(plan: Plan, script: string): string[] {
-  const body = `# Like the scripted stage 1: a failing step does not stop the others.\nset +e\n${script}`;
+function systemdRollback(plan: Plan): string[] {
+  const lines = ['boot.initrd.systemd.enable = true;'];
+  const unit = rollbackUnit(plan);
+  if (unit === null) return lines;
   return [
-    'boot.initrd.systemd.enable = true;',
+    ...lines,
     'boot.initrd.systemd.extraBin.btrfs = "${pkgs.btrfs-progs}/bin/btrfs";',
     '',
     '# Roll / back to the blank snapshot at every boot.',
-    'boot.initrd.systemd.services.rollback = {',
-    '  description = "Roll back the btrfs root subvolume to its blank snapshot";',
-    '  wantedBy = [ "initrd.target" ];',
-    `  after = [ ${nixString(cryptsetupUnit(plan.luks.mapping))} ];`,
-    '  before = [ "sysroot.mount" ];',
-    '  unitConfig.DefaultDependencies = "no";',
-    '  serviceConfig.Type = "oneshot";',
-    '  # The begin/end lines reach the serial console the harness reads.',
-    '  serviceConfig.StandardOutput = "journal+console";',
-    `  script = ${nixIndentedString(body, '  ')};`,
-    '};',
+    ...nixServiceLines(unit, { nixString, nixStringList, nixAttrName, nixIndentedString }),
   ];
 }

@@ -117,6 +117,8 @@ target_boot_files() {
 	cp "$SYSTEMD_BOOT_EFI" "$d/systemd-bootx64.efi"
 	printf '%s\n' "$TARGET_CMDLINE" >"$d/cmdline"
 	target_initrd "$STAGE/initrd-root" "$d/initrd.img"
+	# initrd: systemd (darlings-install picks one by configuration.conf's INITRD).
+	target_systemd_initrd "$t" "$STAGE/initrd-systemd-root" "$d/initrd-systemd.img"
 }
 
 # target_initrd ROOT OUT: the generic initrd (busybox, cryptsetup, btrfs,
