@@ -39,5 +39,6 @@ export const persistLogin: Check<LoginGathered> = {
   holds: 'the user can still log in on the console with their password after the rollback',
   gather: gatherLogin,
   judge: (g, { plan }) => judgeLogin(g, plan),
-  see: (plan) => [`# on the console after the reboot: log in as ${plan.user.name} with the password`],
+  // Then log in on the console with the password; passwd -S says whether one is set (P) or not.
+  see: (plan) => [`sudo passwd -S ${plan.user.name}`],
 };

@@ -48,7 +48,8 @@ export const midWrite: Check<MidWriteGathered> = {
   holds: 'the plug was pulled while the writer was running and had written part of its data',
   gather: (ctx) => Promise.resolve({ powerCut: ctx.facts.powerCut ?? null }),
   judge: (g) => judgeMidWrite(g.powerCut ?? undefined),
-  see: () => ['# the run records the writer\'s progress before the cut (results.json: power-cut phase)'],
+  // Nothing to look at afterwards: the writer's progress is recorded before the cut (the power-cut phase).
+  see: () => [],
 };
 
 export const syncedKept: Check<SyncedGathered & { synced: PowerCutFacts['synced'] }> = {
@@ -56,5 +57,5 @@ export const syncedKept: Check<SyncedGathered & { synced: PowerCutFacts['synced'
   holds: 'what was synced before the power cut is there after it, byte for byte',
   gather: async (ctx) => ({ ...(await gatherSynced(ctx)), synced: ctx.facts.powerCut?.synced ?? [] }),
   judge: (g) => judgeSynced(g, { synced: g.synced }),
-  see: () => ['sha256sum /persist/darlings-synced  # compare with the sum before the cut'],
+  see: () => ['sha256sum /persist/darlings-synced'],
 };

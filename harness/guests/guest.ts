@@ -42,6 +42,11 @@ export interface GuestDriver {
    * `install`, `password`. Pure functions of the plan.
    */
   configureCommands(plan: Plan): ProcedureCommand[];
+  /**
+   * On the first boot: the opt-in configuration's commands (its files, then what makes them the
+   * next boot's, as the blog's `nixos-rebuild boot`); applyOptIn runs them, the runbook prints them.
+   */
+  optInCommands(plan: Plan): ProcedureCommand[];
   installCommands(plan: Plan): ProcedureCommand[];
   passwordCommands(plan: Plan): ProcedureCommand[];
   /** Judges a command's output where the harness looks at it (nixos: the generated hardware config); throws CheckFailed. */

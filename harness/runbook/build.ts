@@ -10,9 +10,9 @@
 import type { GuestDriver } from '../guests/guest.ts';
 import type { Plan } from '../scenario/plan.ts';
 import { closeInstallerCommand, commandsByPhase, INSTALL_PHASES, type InstallPhase, type ProcedureCommand } from '../procedure/commands.ts';
-import { ALL_CHECKS, POWER_CUT_CHECKS, type Check } from '../checks/index.ts';
+import { checksForPlan, type Check } from '../checks/index.ts';
 import type { Runbook, RunbookCheck, RunbookSection, RunbookStep } from './model.ts';
-import { persistOnFirstBootToday, persistOnInstallerToday } from './persist-today.ts';
+import { commandsFor } from '../procedure/persist-commands.ts';
 
 const TITLES: Record<InstallPhase, [string, string]> = {
   partition: ['Partition the disk', 'A GPT with the EFI system partition, swap, and the rest for LUKS. This erases $DISK.'],
@@ -29,7 +29,7 @@ type SeeingCheck = Check & { see?: (plan: Plan) => string[] };
 
 /** What the runner checks for this plan, in its order. */
 export function checksOf(plan: Plan): readonly Check[] {
-  return plan.powerCut ? [...ALL_CHECKS, ...POWER_CUT_CHECKS] : ALL_CHECKS;
+  return checksForPlan(plan);
 }
 
 /** A ProcedureCommand as a runbook step the harness sends. */
@@ -59,11 +59,6 @@ export function buildRunbook(plan: Plan, driver: GuestDriver, checks: readonly C
     id: phase, title: TITLES[phase][0], intro: TITLES[phase][1], steps: by[phase].map(stepOf),
   }));
   sections.push({
-    id: 'persist', title: 'Copy into /persist (before the first boot)',
-    intro: 'What the opt-in configuration links to and the install already made, copied under /persist.',
-    steps: persistOnInstallerToday(plan, driver),
-  });
-  sections.push({
     id: 'reboot-installer', title: 'Leave the installer',
     intro: 'Unmount, close LUKS, power off; boot the disk without the installer.',
     steps: [
@@ -73,11 +68,13 @@ export function buildRunbook(plan: Plan, driver: GuestDriver, checks: readonly C
   });
   sections.push({
     id: 'first-boot', title: 'First boot',
-    intro: 'Unlock, log in, and copy into /persist what the running system made.',
+    intro: 'Unlock, log in; add the opt-in configuration for the next boot (the blog\'s `nixos-rebuild boot`), then the blog\'s copies into /persist.',
     steps: [
       ...bootSteps(plan, 'first-boot'),
-      ...persistOnFirstBootToday(plan, driver),
-      { id: '', phase: 'first-boot-state', title: 'the harness\'s own test state', sent: 'never', note: 'here the harness also saves a NetworkManager connection, writes service state and canary files and records what the checks compare against: its scaffolding, not part of the procedure' },
+      { id: '', phase: 'first-boot-state', title: 'the harness\'s own test state', sent: 'never', note: 'first the harness saves a NetworkManager connection and writes service state, as using the system would; later canary files and what the checks compare against: its scaffolding, not part of the procedure' },
+      ...driver.optInCommands(plan).map(stepOf),
+      ...(driver.name === 'debian' ? [{ id: '', phase: 'first-boot-state', title: 'the stand-in\'s nixos-rebuild boot', sent: 'never' as const, note: 'the harness writes the next generation\'s stage-1 files (/boot/darlings/system.cpio) from these files: the stand-in has no cpio tool' }] : []),
+      ...commandsFor(plan, driver.name, (n) => driver.etcEntry(n)).map(stepOf),
       { id: '', phase: 'reboot', title: 'reboot', command: 'systemctl reboot', sent: 'always' },
     ],
   });

@@ -70,7 +70,8 @@ export function renderScript(book: Runbook, command?: string): string {
     out.push(...comment(`${c.id}: ${c.holds}`));
     if (!c.see?.length) out.push('  # (the commands for this check are not listed yet)');
     // A check's commands only show things; one that exits non-zero is reported, not fatal.
-    else for (const line of c.see) out.push(`  ( ${line} ) || echo "# exit $? from the command above" >&2`);
+    // The closing paren on its own line: a `#` comment in a check's command cannot swallow it.
+    else for (const line of c.see) out.push(`  ( ${line}\n  ) || echo "# exit $? from the command above" >&2`);
   }
   out.push('  :', '}', '', 'case "${1:-}" in', '  install) stage_install ;;', '  first-boot) stage_first_boot ;;', '  checks) stage_checks ;;', '  *) echo "usage: $0 install|first-boot|checks" >&2; exit 2 ;;', 'esac', '');
   return out.join('\n');

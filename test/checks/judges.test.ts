@@ -268,6 +268,46 @@ describe('kernel and hardware', () => {
   }, /btrfs device stats: .*write_io_errs\s+3/);
 });
 
+describe('the recipe\'s own checks: login, daemons, the power cut', () => {
+  holds('persist.login', 'the blog run: the declared password logs in after the rollback', () => judge(blog(), 'persist.login'));
+  fails('persist.login', 'the login refused after the rollback (edited: the last boot\'s login, as with a password set by passwd)', () => {
+    const r = blog();
+    const g = copy(gathered(r, 'persist.login'));
+    g.logins = g.logins.map((l: { boot: number }) => (l.boot === g.boot ? { ...l, ok: false, message: 'Login incorrect' } : l));
+    return judge(r, 'persist.login', { gathered: g });
+  }, /cannot log in after the rollback .*Login incorrect/);
+
+  // The debian stand-in runs no daemons: services.active is judged on a nixos plan of the blog run.
+  const nixosDocker = () => {
+    const r = blog();
+    return { r, plan: { ...r.plan, guest: 'nixos' as const, serviceState: [{ path: '/var/lib/docker', files: [], unit: 'docker.service' }] } };
+  };
+  holds('services.active', 'a nixos plan whose docker is active after the reboot (plan edited to nixos with docker state)', () => {
+    const { r, plan } = nixosDocker();
+    return judge(r, 'services.active', { gathered: { states: { 'docker.service': 'active' } }, plan });
+  });
+  fails('services.active', 'docker failed after the reboot (same plan; systemctl said failed)', () => {
+    const { r, plan } = nixosDocker();
+    return judge(r, 'services.active', { gathered: { states: { 'docker.service': 'failed' } }, plan });
+  }, /not active after the reboot: docker\.service \(failed\)/);
+
+  holds('power-cut.mid-write', 'the power-cut run: the writer was running at the cut', () => judge(cut(), 'power-cut.mid-write'));
+  fails('power-cut.mid-write', 'the writer had finished before the cut (edited: inFlight false)', () => {
+    const r = cut();
+    const g = copy(gathered(r, 'power-cut.mid-write'));
+    g.powerCut.inFlight = false;
+    return judge(r, 'power-cut.mid-write', { gathered: g });
+  }, /the writer was not running at the last look before the cut/);
+
+  holds('power-cut.synced-kept', 'the power-cut run: the synced file is intact', () => judge(cut(), 'power-cut.synced-kept'));
+  fails('power-cut.synced-kept', 'the synced file gone after the cut (edited: its sum now null)', () => {
+    const r = cut();
+    const g = copy(gathered(r, 'power-cut.synced-kept'));
+    for (const k of Object.keys(g.now)) g.now[k] = null;
+    return judge(r, 'power-cut.synced-kept', { gathered: g });
+  }, /synced before the cut, but after it: .* is gone/);
+});
+
 describe('every check', () => {
   it('has a recorded state where its property holds and one where it does not', () => {
     const lacking = CHECK_IDS.filter((id) => !covered.get(id)?.holds || !covered.get(id)?.fails);

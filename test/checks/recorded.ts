@@ -4,7 +4,7 @@
  * and why that makes the property false.
  */
 import { readFileSync } from 'node:fs';
-import { ALL_CHECKS, POWER_CUT_CHECKS, type AnyCheck, type CheckOutcome } from '../../harness/checks/index.ts';
+import { ALL_CHECKS, POWER_CUT_CHECKS, SERVICE_CHECKS, type AnyCheck, type CheckOutcome } from '../../harness/checks/index.ts';
 import type { GatheredRecord } from '../../harness/runner/run-checks.ts';
 
 /** A recorded state, fresh each call (tests edit their copy). */
@@ -13,7 +13,7 @@ export function recorded(name: string): GatheredRecord {
 }
 
 export function checkById(id: string): AnyCheck {
-  const c = [...ALL_CHECKS, ...POWER_CUT_CHECKS].find((x) => x.id === id);
+  const c = [...ALL_CHECKS, ...POWER_CUT_CHECKS, ...SERVICE_CHECKS].find((x) => x.id === id);
   if (!c) throw new Error(`no check ${id}`);
   return c;
 }
@@ -30,9 +30,9 @@ export function before<B = any>(rec: GatheredRecord, id: string): B { // eslint-
 }
 
 /** Judges check `id` on `rec` (optionally on edited gathered/before states). */
-export function judge(rec: GatheredRecord, id: string, edited: { gathered?: unknown; before?: unknown } = {}): CheckOutcome {
+export function judge(rec: GatheredRecord, id: string, edited: { gathered?: unknown; before?: unknown; plan?: GatheredRecord['plan'] } = {}): CheckOutcome {
   const c = rec.checks[id];
   const g = 'gathered' in edited ? edited.gathered : gathered(rec, id);
   const b = 'before' in edited ? edited.before : c?.before;
-  return checkById(id).judge(g, { plan: rec.plan, before: b, facts: rec.facts });
+  return checkById(id).judge(g, { plan: edited.plan ?? rec.plan, before: b, facts: rec.facts });
 }

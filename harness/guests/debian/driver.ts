@@ -116,6 +116,7 @@ export const debianDriver: GuestDriver = {
   // Everything the harness writes, at the install and on the first boot (checkpoint keys hash it).
   configFiles: debianConfigFiles,
   configureCommands,
+  optInCommands,
   installCommands,
   passwordCommands,
 

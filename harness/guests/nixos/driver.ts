@@ -59,9 +59,15 @@ async function writeConfig(shell: GuestShell, plan: Plan, signal?: AbortSignal):
 }
 
 /** On the first boot: the blog adds the opt-in module and runs `nixos-rebuild boot`. */
+function optInCommands(plan: Plan): ProcedureCommand[] {
+  return [
+    fileCommand('first-boot-state', `${CONFIG_DIR}/optin.nix`, nixosConfigFiles(plan)['optin.nix']!, 0o644, { guest, note: 'the opt-in state: persisted /etc entries, tmpfiles L rules, the rollback' }),
+    { phase: 'first-boot-state', name: 'make it the next boot\'s system', command: 'nixos-rebuild boot', guest, long: true },
+  ];
+}
+
 async function applyOptIn(shell: GuestShell, plan: Plan, signal?: AbortSignal): Promise<void> {
-  await shell.upload(`${CONFIG_DIR}/optin.nix`, nixosConfigFiles(plan)['optin.nix']!, 0o644);
-  await shell.expectSuccess('nixos-rebuild boot', { timeoutMs: plan.timeouts.installMs, ...sig(signal) });
+  await executeCommands(shell, plan, optInCommands(plan), undefined, signal);
 }
 
 /**
@@ -177,6 +183,7 @@ export const nixosDriver: GuestDriver = {
   prepareInstall,
   writeConfig,
   applyOptIn,
+  optInCommands,
   install,
   setPassword,
   /** NixOS has every /etc entry the blog persists, under the same name. */
