@@ -5,7 +5,7 @@
  */
 import { shQuote } from '../util/shell.ts';
 import { persistPairs } from '../procedure/persist-pairs.ts';
-import { fail, lookAll, pass, some, type Check, type CheckContext, type JudgePlan, type Looked } from './check.ts';
+import { fail, lookAll, pass, skip, some, type Check, type CheckContext, type JudgePlan, type Looked } from './check.ts';
 import { parseSums } from './persist-etc.ts';
 
 const CONNECTIONS = '/etc/NetworkManager/system-connections';
@@ -88,25 +88,36 @@ export function lostEntries(before: string, after: string): string[] {
 /** One NetworkManager state file: where it lives, whether it is the L rule's link, its text. */
 export interface NmFileSeen {
   path: string;
-  /** The L rule's target, when the plan persists the file. */
+  /** Where the file is kept, when an L rule persists it (the file itself, or a folder holding it). */
   kept?: string;
-  /** `readlink` of the live path (empty when it is not a link). */
+  /** The L rule's own path: the file, or its folder when the rule links the whole folder. */
+  linkPath?: string;
+  /** The L rule's target (where linkPath must point). */
+  linkTarget?: string;
+  /** `readlink` of linkPath (empty when it is not a link). */
   link: Looked;
   live: Looked;
   /** The persisted copy (what the next boot's link finds). */
   keptText?: Looked;
+  /** The Wi-Fi devices (/sys/class/ieee80211): NetworkManager writes seen-bssids only for Wi-Fi. */
+  wifi?: Looked;
 }
 
-const keptPath = (plan: Pick<JudgePlan, 'persist'>, path: string) => persistPairs(plan.persist).find((p) => p.live === path && p.via === 'tmpfiles')?.kept;
+/** The L rule that persists `path`: one for the file itself, or for a folder above it. */
+function linkOf(plan: Pick<JudgePlan, 'persist'>, path: string): { linkPath: string; linkTarget: string; kept: string } | undefined {
+  const pair = persistPairs(plan.persist).find((p) => p.via === 'tmpfiles' && (p.live === path || path.startsWith(`${p.live}/`)));
+  return pair && { linkPath: pair.live, linkTarget: pair.kept, kept: `${pair.kept}${path.slice(pair.live.length)}` };
+}
 
 async function seeNmFile(ctx: CheckContext, path: string): Promise<NmFileSeen> {
-  const kept = keptPath(ctx.plan, path);
+  const l = linkOf(ctx.plan, path);
   const r = await lookAll(ctx, {
-    link: `readlink ${shQuote(path)} || true`,
+    link: `readlink ${shQuote(l?.linkPath ?? path)} || true`,
     live: `cat ${shQuote(path)}`,
-    keptText: kept ? `cat ${shQuote(kept)}` : 'true',
+    keptText: l ? `cat ${shQuote(l.kept)}` : 'true',
+    wifi: 'ls /sys/class/ieee80211 2>/dev/null || true',
   });
-  return { path, ...(kept && { kept, keptText: r.keptText }), link: r.link, live: r.live };
+  return { path, ...(l && { ...l, keptText: r.keptText }), link: r.link, live: r.live, wifi: r.wifi };
 }
 
 /**
@@ -122,6 +133,9 @@ function nmFileCheck(id: string, path: string): Check<NmFileSeen, NmFileSeen> {
     before: (ctx) => seeNmFile(ctx, path),
     gather: (ctx) => seeNmFile(ctx, path),
     judge(now, { before }) {
+      // Without Wi-Fi, NetworkManager never writes seen-bssids: the property cannot be seen here.
+      if (file === 'seen-bssids' && before && before.live.status !== 0 && before.wifi && !before.wifi.out.trim())
+        return skip(`not observable here: this machine has no Wi-Fi device (/sys/class/ieee80211 is empty), and NetworkManager writes ${path} only for Wi-Fi networks`);
       if (!before || before.live.status !== 0) return fail(`${path} did not exist before the reboot (${before?.live.out.trim() || 'not recorded'}), so nothing shows it persists${file === 'seen-bssids' ? ' (NetworkManager writes it for Wi-Fi networks)' : ''}`);
       if (!parseKeyfile(before.live.out).size) return fail(`${path} had no entries before the reboot, so nothing shows it persists`);
       const survived = now.kept ? now.keptText : now.live;
@@ -130,12 +144,14 @@ function nmFileCheck(id: string, path: string): Check<NmFileSeen, NmFileSeen> {
       const lost = lostEntries(before.live.out, survived.out);
       const problems: string[] = [];
       if (lost.length) problems.push(`${where} lost what NetworkManager had before the reboot: ${some(lost, 4)}`);
-      if (now.kept && before.link.out.trim() !== now.kept) problems.push(`before the reboot ${path} was ${before.link.out.trim() ? `a link to ${before.link.out.trim()}` : 'a regular file'}, not the link to ${now.kept}: what NetworkManager wrote there was not persisted`);
-      if (now.kept && now.link.out.trim() !== now.kept) problems.push(`after the reboot ${path} is ${now.link.out.trim() ? `a link to ${now.link.out.trim()}` : 'a regular file'}, not the link to ${now.kept}: NetworkManager replaced it, so what it writes now is lost at the next reboot`);
-      if (!now.kept) problems.push(`the plan has no L rule for ${path}`);
-      return problems.length ? fail(problems.join('; ')) : pass(`${file}: ${parseKeyfile(before.live.out).size} entr(ies) kept in ${where}, ${path} still links there`);
+      const linkPath = now.linkPath ?? path;
+      const target = now.linkTarget ?? now.kept;
+      if (target && before.link.out.trim() !== target) problems.push(`before the reboot ${linkPath} was ${before.link.out.trim() ? `a link to ${before.link.out.trim()}` : 'a regular file'}, not the link to ${target}: what NetworkManager wrote there was not persisted`);
+      if (target && now.link.out.trim() !== target) problems.push(`after the reboot ${linkPath} is ${now.link.out.trim() ? `a link to ${now.link.out.trim()}` : 'a regular file'}, not the link to ${target}: NetworkManager replaced it, so what it writes now is lost at the next reboot`);
+      if (!now.kept) problems.push(`the plan has no L rule for ${path} or a folder above it`);
+      return problems.length ? fail(problems.join('; ')) : pass(`${file}: ${parseKeyfile(before.live.out).size} entr(ies) kept in ${where}, ${linkPath} still links to ${target}`);
     },
-    see: (plan) => [`ls -l ${path}`, `sudo cat ${keptPath(plan, path) ?? path}`],
+    see: (plan) => [`ls -l ${linkOf(plan, path)?.linkPath ?? path}`, `sudo cat ${linkOf(plan, path)?.kept ?? path}`],
   };
 }
 

@@ -59,6 +59,8 @@ export const ROLLBACK_END_LINE = /darlings-initrd: rollback end(?: status=(\d+))
 
 export interface RollbackRun {
   boot: number;
+  /** False for the first boot: its system does not have the rollback yet (the blog adds it then). */
+  optedIn: boolean;
   began: boolean;
   ended: boolean;
   /** The script's exit status from the end line; undefined when the line carries none. */
@@ -68,7 +70,7 @@ export interface RollbackRun {
 }
 
 /** What stage 1 printed about the rollback in one boot's serial text. */
-export function rollbackRun(boot: number, text: string): RollbackRun {
+export function rollbackRun(boot: number, text: string, optedIn = true): RollbackRun {
   const lines = text.replace(/\r/g, '').split('\n');
   const b = lines.findIndex((l) => l.includes(ROLLBACK_BEGIN_LINE));
   const e = lines.findIndex((l, i) => i > b && b >= 0 && ROLLBACK_END_LINE.test(l));
@@ -76,6 +78,7 @@ export function rollbackRun(boot: number, text: string): RollbackRun {
   const status = end?.[1];
   return {
     boot,
+    optedIn,
     began: b >= 0,
     ended: e >= 0,
     ...(status !== undefined && { status: Number(status) }),
@@ -85,21 +88,25 @@ export function rollbackRun(boot: number, text: string): RollbackRun {
 
 export const rollbackRan: Check<RollbackRun[]> = {
   id: 'rollback.ran',
-  holds: 'in every boot of the installed system, stage 1 ran the rollback and it exited 0',
+  holds: 'in every boot whose system has the opt-in configuration, stage 1 ran the rollback and it exited 0',
   async gather(ctx) {
-    return (ctx.facts.stage1 ?? []).map((s) => rollbackRun(s.boot, s.text));
+    return (ctx.facts.stage1 ?? []).map((s) => rollbackRun(s.boot, s.text, s.optedIn ?? true));
   },
   judge(runs) {
     if (!runs.length) return fail('no stage-1 text was recorded for any boot of the installed system');
+    const judged = runs.filter((r) => r.optedIn);
+    if (!judged.length) return fail(`no boot had the opt-in configuration with its rollback (boots ${runs.map((r) => r.boot).join(', ')} all came before it)`);
     const bad: string[] = [];
-    for (const r of runs) {
+    // The first boot runs the install's minimal system: a rollback there would be a surprise, its absence is the blog's order.
+    const early = runs.filter((r) => !r.optedIn).map((r) => `boot ${r.boot}: before the opt-in configuration, ${r.began ? 'yet a rollback ran' : 'no rollback yet'}`);
+    for (const r of judged) {
       const said = r.output.length ? `; it printed: ${r.output.slice(-6).join(' | ')}` : '';
       if (!r.began) bad.push(`boot ${r.boot}: no rollback ran (no "${ROLLBACK_BEGIN_LINE}" before the login prompt)`);
       else if (!r.ended) bad.push(`boot ${r.boot}: the rollback began but never ended${said}`);
       else if (r.status === undefined) bad.push(`boot ${r.boot}: the end line carries no status=, so the script's exit status is unknown${said}`);
       else if (r.status !== 0) bad.push(`boot ${r.boot}: the rollback script exited ${r.status}${said}`);
     }
-    return bad.length ? fail(bad.join('; ')) : pass(runs.map((r) => `boot ${r.boot}: exit 0 (${r.output.length} line(s))`).join('; '));
+    return bad.length ? fail(bad.join('; ')) : pass([...early, ...judged.map((r) => `boot ${r.boot}: exit 0 (${r.output.length} line(s))`)].join('; '));
   },
   see: () => ['journalctl -b -o cat | grep -A20 "rollback begin"   # or the serial console of the boot'],
 };

@@ -34,7 +34,16 @@ export interface Facts {
   /** Index of the boot the checks run in (matches serial-<n>.log). */
   currentBoot?: number;
   /** Each boot of the installed system: the console from the first passphrase prompt to login. */
-  stage1?: { boot: number; initrd: 'scripted' | 'systemd'; text: string }[];
+  stage1?: {
+    boot: number;
+    initrd: 'scripted' | 'systemd';
+    text: string;
+    /**
+     * Whether this boot's system had the opt-in configuration (with the rollback): false for the
+     * first boot, since the blog adds it then (`nixos-rebuild boot`) for the next one.
+     */
+    optedIn?: boolean;
+  }[];
   /** The kernel release the image's manifest says the target runs. */
   expectedKernel?: string;
 }

@@ -47,7 +47,8 @@ export function installCommands(plan: Plan): string[] {
  */
 export function checkpointKey(plan: Plan, imageKey: string, stage: CheckpointStage, written: WrittenToDisk): string {
   const shaping = {
-    v: 3, // 3: the install writes the minimal configuration, the opt-in one comes on the first boot
+    // 4: first-boot facts say which boots had the opt-in configuration (stage1[].optedIn).
+    v: 4, // 3: the install writes the minimal configuration, the opt-in one comes on the first boot
     imageKey,
     written: sha(JSON.stringify([Object.entries(written.configFiles).sort(([a], [b]) => a.localeCompare(b)), written.commands])),
     guest: plan.guest,

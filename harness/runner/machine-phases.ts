@@ -107,7 +107,7 @@ export async function bootTarget(run: RunContext, label: string, o: { firstBoot?
   if (r.rollbackLines.length) run.log(`rollback: ${r.rollbackLines.join(' | ')}`);
   const boot = guest.boots.length;
   run.record({
-    stage1: [...(run.facts.stage1 ?? []), { boot, initrd: run.plan.initrd, text: r.stage1Text }],
+    stage1: [...(run.facts.stage1 ?? []), { boot, initrd: run.plan.initrd, text: r.stage1Text, optedIn: !o.firstBoot }],
     login: [...(run.facts.login ?? []), { boot, ...r.login }],
   });
 }
