@@ -57,7 +57,8 @@ export interface StepContext {
   shell: GuestShell;
   serial: SerialConsole;
   step: StepRunner;
-  facts: Facts;
+  /** What earlier steps returned, to read: steps return their facts, the runner records them. */
+  readonly facts: Readonly<Facts>;
   signal?: AbortSignal;
   log: (message: string) => void;
 }

@@ -11,7 +11,7 @@ import { shQuote } from '../util/shell.ts';
 import { untilSucceeds } from '../channels/shell.ts';
 import { runPersistCommands, type ProcedureCommand } from './persist-commands.ts';
 import type { Plan } from '../scenario/plan.ts';
-import type { StepContext } from './context.ts';
+import type { Facts, StepContext } from './context.ts';
 
 const NM_CONNECTION = 'darlings-wired';
 
@@ -60,7 +60,7 @@ export function serviceFilePath(guest: Plan['guest'], statePath: string, file: s
   return guest === 'nixos' ? `${statePath}/darlings-state/${file}` : `${statePath}/${file}`;
 }
 
-export async function persistOnFirstBoot(ctx: StepContext): Promise<void> {
+export async function persistOnFirstBoot(ctx: StepContext): Promise<Pick<Facts, 'persistCommands' | 'persisted'>> {
   const run = (cmd: string) => ctx.shell.expectSuccess(cmd, { timeoutMs: ctx.plan.timeouts.commandMs, signal: ctx.signal });
   await ctx.step('wait for NetworkManager', () =>
     untilSucceeds(ctx.shell, 'systemctl is-active -q NetworkManager && [ -e /var/lib/NetworkManager/secret_key ]', {
@@ -89,19 +89,16 @@ export async function persistOnFirstBoot(ctx: StepContext): Promise<void> {
     ctx.driver.applyOptIn(ctx.shell, ctx.plan, ctx.signal),
   );
   const outcomes = await ctx.step('copy state into /persist (the blog\'s commands)', () => runPersistCommands(ctx));
-  ctx.facts.persistCommands = outcomes;
-  ctx.facts.persisted = outcomes.filter((o) => o.exitCode === 0).map((o) => o.name);
+  return { persistCommands: outcomes, persisted: outcomes.filter((o) => o.exitCode === 0).map((o) => o.name) };
 }
 
-export async function writeCanaries(ctx: StepContext): Promise<void> {
+export async function writeCanaries(ctx: StepContext): Promise<Pick<Facts, 'canaryToken' | 'canaries' | 'serviceFiles'>> {
   const run = (cmd: string) => ctx.shell.expectSuccess(cmd, { timeoutMs: ctx.plan.timeouts.commandMs, signal: ctx.signal });
   const token = randomBytes(8).toString('hex');
   const canaries = [...canaryPaths(ctx.plan.user.name), ...ctx.plan.canaries.extra];
   await ctx.step('write canaries', async () => {
     for (const c of canaries) await run(`mkdir -p "$(dirname ${shQuote(c.path)})" && echo ${token} > ${shQuote(c.path)}`);
   });
-  ctx.facts.canaryToken = token;
-  ctx.facts.canaries = canaries;
-  ctx.facts.serviceFiles = ctx.plan.serviceState.flatMap((s) => s.files.map((f) => serviceFilePath(ctx.plan.guest, s.path, f)));
   await run('sync');
+  return { canaryToken: token, canaries, serviceFiles: ctx.plan.serviceState.flatMap((s) => s.files.map((f) => serviceFilePath(ctx.plan.guest, s.path, f))) };
 }

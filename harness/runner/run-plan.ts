@@ -107,8 +107,8 @@ function firstBoot(run: RunContext, plan: Plan, keepFirstBoot: Plan | undefined)
       name: 'first-boot-state',
       run: async () => {
         const ctx = run.stepContext();
-        await persistOnFirstBoot(ctx);
-        await writeCanaries(ctx);
+        run.record(await persistOnFirstBoot(ctx));
+        run.record(await writeCanaries(ctx));
         // What the checks compare against after the reboot, recorded by the checks themselves.
         run.record({ before: await recordBefore({ plan: run.plan, shell: run.booted.shell, guest: run.o.driver, facts: run.facts, out: run.out, emit: run.o.emit, runId: run.runId, signal: run.o.signal, step: run.seq.step }) });
         const boot = run.booted.boots.length;
