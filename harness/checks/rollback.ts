@@ -94,11 +94,11 @@ export const rollbackRan: Check<RollbackRun[]> = {
   },
   judge(runs) {
     if (!runs.length) return fail('no stage-1 text was recorded for any boot of the installed system');
-    const judged = runs.filter((r) => r.optedIn);
+    const judged = runs.filter((r) => r.optedIn !== false);
     if (!judged.length) return fail(`no boot had the opt-in configuration with its rollback (boots ${runs.map((r) => r.boot).join(', ')} all came before it)`);
     const bad: string[] = [];
     // The first boot runs the install's minimal system: a rollback there would be a surprise, its absence is the blog's order.
-    const early = runs.filter((r) => !r.optedIn).map((r) => `boot ${r.boot}: before the opt-in configuration, ${r.began ? 'yet a rollback ran' : 'no rollback yet'}`);
+    const early = runs.filter((r) => r.optedIn === false).map((r) => `boot ${r.boot}: before the opt-in configuration, ${r.began ? 'yet a rollback ran' : 'no rollback yet'}`);
     for (const r of judged) {
       const said = r.output.length ? `; it printed: ${r.output.slice(-6).join(' | ')}` : '';
       if (!r.began) bad.push(`boot ${r.boot}: no rollback ran (no "${ROLLBACK_BEGIN_LINE}" before the login prompt)`);

@@ -28,6 +28,9 @@ luks:
   pbkdf: pbkdf2
   iterTimeMs: 100
 user: { name: me, password: darlings test password }
+# Without more, this is the blog's recipe as written, which has known gaps (machine-id and the
+# journal's past boots, NetworkManager's timestamps): the first run fails on them, saying why.
+# node_modules/darlings/scenarios/blog-xps13-fixed.yaml shows the fixes (persist.commands, tmpfiles).
 # What your configuration keeps across the rollback at every boot:
 extraPersist:
   tmpfiles: []

@@ -61,7 +61,7 @@ describe('rollback', () => {
   fails('rollback.canary-gone', 'broken-rollback (real: no rollback)', () => judge(broken(), 'rollback.canary-gone'), /still there after the reboot: \/darlings-canary, .*\/root\/darlings-canary/);
 
   holds('rollback.ran', 'the blog run (both boots)', () => judge(blog(), 'rollback.ran'));
-  fails('rollback.ran', 'broken-rollback (real: no rollback script)', () => judge(broken(), 'rollback.ran'), /boot 2: no rollback ran .*; boot 3: no rollback ran/);
+  fails('rollback.ran', 'broken-rollback (real: no rollback script)', () => judge(broken(), 'rollback.ran'), /boot 3: no rollback ran/);
   fails('rollback.ran', "no rollback (edited: the rollback's lines taken out of the last boot's stage 1, as a stage 1 without one prints)", () => {
     const r = blog();
     const runs = r.facts.stage1!.map((s, i, all) => rollbackRun(s.boot, i === all.length - 1 ? s.text.replace(/darlings-initrd: rollback begin[\s\S]*rollback end status=0\n/, '') : s.text));
@@ -86,12 +86,24 @@ describe('persistence', () => {
     return judge(r, 'persist.files', { gathered: g });
   }, /\/persist\/darlings-canary is missing; \/home\/delta\/darlings-canary has other content/);
 
-  holds('persist.machine-id', 'the blog run', () => judge(blog(), 'persist.machine-id'));
+  // The blog's recipe never copies machine-id: its run is the real failing state (a known gap).
+  fails('persist.machine-id', 'the blog run (real: the blog never copies machine-id, systemd made a new one)', () => judge(blog(), 'persist.machine-id'), /machine-id was [0-9a-f]{32}, is now [0-9a-f]{32}/);
+  holds('persist.machine-id', 'the same id after the reboot (edited: the id before the reboot read back, as with the copy blog-xps13-fixed adds)', () => {
+    const r = blog();
+    return judge(r, 'persist.machine-id', { gathered: before(r, 'persist.machine-id') });
+  });
   fails('persist.machine-id', 'a new id after the reboot (edited: what systemd makes when none is persisted)', () =>
     judge(blog(), 'persist.machine-id', { gathered: { status: 0, out: '0123456789abcdef0123456789abcdef' } }), /machine-id was [0-9a-f]{32}, is now 0123456789abcdef/);
   fails('persist.machine-id', 'nothing recorded before the reboot', () => judge(blog(), 'persist.machine-id', { before: undefined }), /not recorded before the reboot/);
 
-  holds('persist.journal-boots', 'the blog run', () => judge(blog(), 'persist.journal-boots'));
+  fails('persist.journal-boots', 'the blog run (real: a new machine-id, so the earlier boots are not listed)', () => judge(blog(), 'persist.journal-boots'), /is not in journalctl --list-boots/);
+  holds('persist.journal-boots', 'the earlier boot listed (edited: its boot id added to the list, as a persisted machine-id keeps it)', () => {
+    const r = blog();
+    const id = (before(r, 'persist.journal-boots') as { out: string }).out.trim().replace(/-/g, '');
+    const g = copy(gathered(r, 'persist.journal-boots'));
+    g.out = `${g.out.trimEnd()}\n -1 ${id} Tue 2026-12-01 10:00:00 UTC Tue 2026-12-01 10:05:00 UTC\n`;
+    return judge(r, 'persist.journal-boots', { gathered: g });
+  });
   fails('persist.journal-boots', "only this boot listed (edited: the earlier boots' lines removed, as an unpersisted /var/log shows)", () => {
     const r = blog();
     const g = copy(gathered(r, 'persist.journal-boots'));
@@ -132,7 +144,7 @@ describe('persistence of /etc entries and NetworkManager files', () => {
   holds('persist.adjtime', 'the same adjtime before and after (edited: the text hwclock writes, as a machine that ran it has)', () =>
     judge(blog(), 'persist.adjtime', { before: adjtime, gathered: adjtime }));
   fails('persist.adjtime', 'the blog run (real: a dangling link, nothing made /persist/etc/adjtime)', () => judge(blog(), 'persist.adjtime'),
-  /\/etc\/adjtime did not exist before the reboot \(a dangling link to \/persist\/etc\/adjtime\), so nothing shows it persists/);
+  /\/etc\/adjtime did not exist before the reboot.*, so nothing shows it persists/);
   fails('persist.adjtime', 'gone after the reboot (edited: an unpersisted adjtime)', () => judge(blog(), 'persist.adjtime', { before: adjtime, gathered: { exists: false } }), /\/etc\/adjtime is gone after the reboot/);
 
   holds('persist.nixos-marker', 'on debian it is not applicable, and says so as skipped (never passed)', () => judge(blog(), 'persist.nixos-marker'), 'skipped');
@@ -172,7 +184,9 @@ describe('persistence of /etc entries and NetworkManager files', () => {
     const r = blog();
     const plan = { ...r.plan, persist: { ...r.plan.persist, tmpfiles: ['L /var/lib/NetworkManager - - - - /persist/var/lib/NetworkManager'] } };
     const folder = (g: any) => ({ ...g, linkPath: '/var/lib/NetworkManager', linkTarget: '/persist/var/lib/NetworkManager', kept: '/persist/var/lib/NetworkManager/timestamps', link: { status: 0, out: '/persist/var/lib/NetworkManager' }, keptText: g.live }); // eslint-disable-line @typescript-eslint/no-explicit-any
-    return judge(r, 'persist.nm-timestamps', { plan, before: folder(before(r, 'persist.nm-timestamps')), gathered: folder(gathered(r, 'persist.nm-timestamps')) });
+    const was = folder(before(r, 'persist.nm-timestamps'));
+    // Through the folder link, what NetworkManager had before the reboot is what the kept copy holds.
+    return judge(r, 'persist.nm-timestamps', { plan, before: was, gathered: { ...folder(gathered(r, 'persist.nm-timestamps')), keptText: was.live } });
   });
   fails('persist.nm-timestamps', 'an entry lost (edited: the persisted copy without the connection NetworkManager knew before the reboot)', () => {
     const r = blog();
@@ -222,14 +236,20 @@ describe('layout', () => {
     return judge(r, 'swap.active', { gathered: g });
   }, /is not in use as swap \(in use: none\)/);
 
-  holds('state.drift', 'the blog run', () => judge(blog(), 'state.drift'));
+  fails('state.drift', 'the blog run (real: NetworkManager renamed a plain timestamps file over the L link)', () => judge(blog(), 'state.drift'), /outside the allowlist: \/var\/lib\/NetworkManager\/timestamps/);
+  holds('state.drift', 'the blog run without the timestamps line (edited: as the folder link of blog-xps13-fixed leaves it)', () => {
+    const r = blog();
+    const g = copy(gathered(r, 'state.drift'));
+    g.stdout = g.stdout.split('\n').filter((l: string) => l !== '/var/lib/NetworkManager/timestamps').join('\n');
+    return judge(r, 'state.drift', { gathered: g });
+  });
   fails('state.drift', 'broken-rollback (real: what was written to root is listed)', () => judge(broken(), 'state.drift'), /path\(s\) outside the allowlist: \/darlings-canary, .*\/root\/darlings-canary/);
   fails('state.drift', 'the canaries listed (edited: added to the listing, as a root that was not rolled back shows them)', () => {
     const r = blog();
     const g = copy(gathered(r, 'state.drift'));
     g.stdout = `/darlings-canary\n${g.stdout}/root/darlings-canary\n`;
     return judge(r, 'state.drift', { gathered: g });
-  }, /2 path\(s\) outside the allowlist: \/darlings-canary, \/root\/darlings-canary/);
+  }, /path\(s\) outside the allowlist: \/darlings-canary, .*\/root\/darlings-canary/);
   fails('state.drift', 'the fs-diff failed (edited: exit 1 with find-new\'s error)', () => {
     const r = blog();
     const g = { ...copy(gathered(r, 'state.drift')), status: 1, stdout: '', stderr: "ERROR: can't access '/mnt/root-blank'" };
