@@ -19,6 +19,15 @@ export interface SentCommand {
 const TIME = /^\d\d:\d\d:\d\d(?:\.\d+)? /;
 const EXIT = /^(?:# )?exit (\d+) \((\d+) ms\)$/;
 
+/**
+ * The command as the plan has it: the persist commands run as `bash -c '<command>'` (the blog's
+ * brace expansion needs bash), and a person types the inner command.
+ */
+export function unwrapBash(command: string): string {
+  const m = /^bash -c '((?:[^']|'\\'')*)'$/.exec(command);
+  return m ? m[1]!.replace(/'\\''/g, "'") : command;
+}
+
 export function parseSshLog(text: string): SentCommand[] {
   const out: SentCommand[] = [];
   let current: SentCommand | undefined;
@@ -29,7 +38,7 @@ export function parseSshLog(text: string): SentCommand[] {
     // Output that itself starts with `$ ` would read as a command; the harness's commands print none.
     if (line.startsWith('$ ')) {
       if (current && current.exitCode === undefined) current.output = output.join('\n');
-      current = { command: line.slice(2), output: '', line: i + 1 };
+      current = { command: unwrapBash(line.slice(2)), output: '', line: i + 1 };
       output = [];
       out.push(current);
       return;

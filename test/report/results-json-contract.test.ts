@@ -7,7 +7,7 @@ import type { RunResult } from '../../harness/report/results.ts';
 import { sampleRun, tempDir } from './sample-run.ts';
 
 const CONTRACT = ['scenario', 'guest', 'status', 'durationMs', 'accel', 'phases', 'checks'];
-const ADDITIONS = ['profile', 'kernel', 'startedAt', 'error', 'artifacts', 'boots', 'host', 'outputDir'];
+const ADDITIONS = ['profile', 'kernel', 'startedAt', 'error', 'artifacts', 'boots', 'host', 'outputDir', 'checkpoint', 'knownGaps', 'deviations', 'commandFailures'];
 
 /** The DESIGN.md contract, checked field by field so an accidental extra key fails the test. */
 function expectContract(json: Record<string, unknown>): void {
@@ -26,7 +26,7 @@ function expectContract(json: Record<string, unknown>): void {
   }
   for (const c of json.checks as Record<string, unknown>[]) {
     expect(Object.keys(c).slice(0, 4)).toEqual(['id', 'status', 'message', 'expectedFailure']);
-    for (const k of Object.keys(c).slice(4)) expect(['ok', 'atMs', 'serial']).toContain(k);
+    for (const k of Object.keys(c).slice(4)) expect(['ok', 'atMs', 'serial', 'reason', 'knownGap']).toContain(k);
     expect(['passed', 'failed', 'skipped']).toContain(c.status);
     expect(typeof c.message).toBe('string');
     expect(typeof c.expectedFailure).toBe('boolean');
