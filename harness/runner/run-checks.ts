@@ -71,18 +71,8 @@ function contextOf(o: Pick<RunChecksOptions, 'plan' | 'shell' | 'guest' | 'facts
   };
 }
 
-export interface RecordBeforeOptions {
-  plan: Plan;
-  shell: GuestShell;
-  guest: Pick<GuestDriver, 'name' | 'configDir' | 'etcEntry'>;
-  facts: Facts;
-  out: OutputDir;
-  emit: Emit;
-  runId: string;
-  step: StepRunner;
-  signal?: AbortSignal;
-  checks?: readonly AnyCheck[];
-}
+/** What recording the checks' `before` needs: the same as running them, less the results sink. */
+export type RecordBeforeOptions = Omit<RunChecksOptions, 'results'>;
 
 /**
  * Runs every check's `before` (right before the reboot) and returns check id -> state, for
