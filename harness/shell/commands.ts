@@ -38,6 +38,11 @@ async function session(plan: Plan, baseDisk: string, baseVars: string, o: Sessio
   const { signal, done } = interruptible();
   try {
     return await shellSession({ plan, driver: await driverFor(plan.guest), baseDisk, baseVars, accel, ovmf, console: o.console, say: (l) => process.stderr.write(`${l}\n`), signal });
+  } catch (error) {
+    // Stopped by Ctrl-C or SIGTERM while booting: the VM is gone already; exit as `run` does.
+    if (!signal.aborted) throw error;
+    process.stderr.write(`darlings: ${signal.reason instanceof Error ? signal.reason.message : 'interrupted'}\n`);
+    return 130;
   } finally {
     done();
     await release();

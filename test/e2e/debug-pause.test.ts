@@ -3,10 +3,11 @@
  * running and prints how to reach it; a second process connects with the printed ssh command and
  * runs a command in the guest; Ctrl-C then ends the run, with no QEMU left and no secret printed.
  * Then `darlings boot <scenario>@first-boot` (its checkpoint is the one the paused run started
- * from): a fresh overlay booted, unlocked, and an ssh session whose commands come on stdin.
+ * from): a fresh overlay booted, unlocked, and an ssh session whose commands come on stdin; and
+ * Ctrl-C while it boots, which leaves no VM and no overlay.
  */
 import { describe, expect, it } from 'vitest';
-import { access, stat } from 'node:fs/promises';
+import { access, readFile, stat } from 'node:fs/promises';
 import { execa, execaSync } from 'execa';
 import { BIN, outputDir, readResults } from './support/run-cli.ts';
 import { pollUntil } from '../../harness/util/poll.ts';
@@ -77,4 +78,22 @@ describe('pausing a run for a person', () => {
     expect(shellPids().filter((p) => !before.includes(p))).toEqual([]);
     for (const plan of expandPlans(await loadScenario('scenarios/blog-xps13.yaml'), { guest: 'debian' })) for (const secret of plan.secrets) expect(log).not.toContain(secret);
   }, 12 * 60_000);
+
+  it('darlings boot: Ctrl-C while it boots stops the VM, removes the overlay and exits 130', async () => {
+    const shellPids = () => execaSync('pgrep', ['-f', 'qemu-system.*darlings-shell-'], { reject: false }).stdout.split('\n').filter(Boolean).map(Number);
+    const before = shellPids();
+    const child = execa(process.execPath, [BIN, 'boot', 'blog-xps13@first-boot', '--guest', 'debian'], { reject: false, all: true, env: { CI: 'true' }, stdin: 'ignore', forceKillAfterDelay: 30_000 });
+    let log = '';
+    child.all?.on('data', (d: Buffer) => (log += d.toString()));
+    const pid = await pollUntil(() => shellPids().find((p) => !before.includes(p)), { timeoutMs: 5 * 60_000, intervalMs: 500, what: "the session's QEMU", lastSeen: () => log.slice(-2000) });
+    // The session's work folder (its overlay disk, sockets) is in QEMU's command line.
+    const overlay = /[^\0,=]*darlings-shell-\w+/.exec(await readFile(`/proc/${pid}/cmdline`, 'utf8'))?.[0];
+    expect(overlay, log).toBeDefined();
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode, log).toBe(130);
+    expect(log).toMatch(/stopped the VM and removed its overlay/);
+    expect(shellPids()).not.toContain(pid);
+    await expect(access(overlay!)).rejects.toThrow();
+  }, 8 * 60_000);
 });
