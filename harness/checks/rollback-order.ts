@@ -10,7 +10,7 @@
 import { shQuote } from '../util/shell.ts';
 import type { Plan } from '../scenario/plan.ts';
 import { cryptsetupUnit, mappingDeviceUnit, rollbackUnit, type RollbackUnitKeys } from '../guests/rollback-unit.ts';
-import type { CheckContext, CheckOutcome } from './check.ts';
+import type { Check, CheckContext, CheckOutcome } from './check.ts';
 
 const fail = (message: string): CheckOutcome => ({ status: 'failed', message });
 const pass = (message: string): CheckOutcome => ({ status: 'passed', message });
@@ -230,14 +230,11 @@ export function seeRollbackOrder(plan: Plan): string[] {
   ];
 }
 
-export const rollbackOrdered = {
+export const rollbackOrdered: Check<RollbackOrderGathered> = {
   id: 'rollback.ordered',
   holds: 'the rollback ran in stage 1 after the LUKS mapping was open and before the root was mounted',
   gather: gatherRollbackOrder,
-  judge: (gathered: RollbackOrderGathered): CheckOutcome => judgeRollbackOrder(gathered),
+  judge: (gathered) => judgeRollbackOrder(gathered),
+  // Takes the whole plan (the unit's keys come from it), which is what the runbook hands `see`.
   see: seeRollbackOrder,
-  /** For the runner's check interface before gather/judge: gather, then judge. */
-  async run(ctx: CheckContext): Promise<CheckOutcome> {
-    return judgeRollbackOrder(await gatherRollbackOrder(ctx));
-  },
 };
