@@ -223,7 +223,8 @@ export function judgeRollbackOrder(g: RollbackOrderGathered): CheckOutcome {
 export function seeRollbackOrder(plan: Plan): string[] {
   const names = unitNames(plan);
   if (!names) return [];
-  if (plan.initrd === 'scripted') return [`# the serial console of the boot: "${BEGIN}" after the last passphrase prompt, "${END}" before "${HANDOVER}"`];
+  // Scripted: only the serial console shows it (nothing in the booted system does), so the command says where to look.
+  if (plan.initrd === 'scripted') return [`echo ${shQuote(`read the serial console of the boot: "${BEGIN}" after the last passphrase prompt, "${END}" before "${HANDOVER}"`)}`];
   return [
     journalCommand(names.units, names.service).replace('-o json', '-o short-monotonic'),
     ...(names.devices.length ? [devicesCommand(names.devices)] : []),
