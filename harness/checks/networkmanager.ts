@@ -66,12 +66,14 @@ export function parseKeyfile(text: string): Map<string, string> {
 
 /**
  * Entries of `before` that `after` does not keep: a key gone, a number gone down (timestamps only
- * grow), a `;` list that lost items (seen-bssids only gains), or another value.
+ * grow), a `;` list that lost items (seen-bssids only gains), or another value. `only` limits the
+ * comparison to some keys.
  */
-export function lostEntries(before: string, after: string): string[] {
+export function lostEntries(before: string, after: string, only: (key: string) => boolean = () => true): string[] {
   const a = parseKeyfile(after);
   const lost: string[] = [];
   for (const [k, v] of parseKeyfile(before)) {
+    if (!only(k)) continue;
     const w = a.get(k);
     if (w === undefined) lost.push(`${k} is gone`);
     else if (/^\d+$/.test(v) && /^\d+$/.test(w)) {
@@ -84,6 +86,13 @@ export function lostEntries(before: string, after: string): string[] {
   }
   return lost;
 }
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+/** The connection an entry is about ("timestamps/<uuid>", or a section named by the UUID). */
+const uuidOf = (key: string): string | undefined => UUID.exec(key)?.[0]?.toLowerCase();
+/** The UUIDs of the saved connections (`uuid=` lines of their keyfiles). */
+export const savedUuids = (l: Looked | undefined): Set<string> =>
+  new Set(l?.status === 0 ? [...l.out.matchAll(/^uuid=(\S+)/gm)].map((m) => m[1]!.toLowerCase()) : []);
 
 /** One NetworkManager state file: where it lives, whether it is the L rule's link, its text. */
 export interface NmFileSeen {
@@ -101,6 +110,8 @@ export interface NmFileSeen {
   keptText?: Looked;
   /** The Wi-Fi devices (/sys/class/ieee80211): NetworkManager writes seen-bssids only for Wi-Fi. */
   wifi?: Looked;
+  /** The saved connections' `uuid=` lines: NetworkManager drops the entries of any other. */
+  saved?: Looked;
 }
 
 /** The L rule that persists `path`: one for the file itself, or for a folder above it. */
@@ -116,20 +127,25 @@ async function seeNmFile(ctx: CheckContext, path: string): Promise<NmFileSeen> {
     live: `cat ${shQuote(path)}`,
     keptText: l ? `cat ${shQuote(l.kept)}` : 'true',
     wifi: 'ls /sys/class/ieee80211 2>/dev/null || true',
+    saved: `grep -h '^uuid=' ${CONNECTIONS}/* || true`,
   });
-  return { path, ...(l && { ...l, keptText: r.keptText }), link: r.link, live: r.live, wifi: r.wifi };
+  return { path, ...(l && { ...l, keptText: r.keptText }), link: r.link, live: r.live, wifi: r.wifi, saved: r.saved };
 }
 
 /**
  * A NetworkManager file the blog persists with an L rule: what NetworkManager knew right before
- * the reboot must be in the copy that survives it, and the live path must still be the link
- * (NetworkManager replaces some files by rename, which drops the link and persists nothing).
+ * the reboot about the saved connections must be in the copy that survives it, and after the
+ * reboot the live path must still be the link (NetworkManager replaces some files by rename, which
+ * drops the link, and what it writes from then on is lost at the next reboot). Entries of
+ * connections NetworkManager made itself (in memory, a new UUID each boot) it drops once they are
+ * gone: they prove nothing either way. An entry of a connection activated again after the reboot
+ * is rewritten then, so only one that is not (joined once, out of reach) shows the copy kept it.
  */
 function nmFileCheck(id: string, path: string): Check<NmFileSeen, NmFileSeen> {
   const file = path.replace(/.*\//, '');
   return {
     id,
-    holds: `what NetworkManager kept in ${path} before the reboot is there after it, through the L rule's link`,
+    holds: `what NetworkManager kept in ${path} about the saved connections before the reboot is there after it, through the L rule's link`,
     before: (ctx) => seeNmFile(ctx, path),
     gather: (ctx) => seeNmFile(ctx, path),
     judge(now, { before }) {
@@ -137,19 +153,25 @@ function nmFileCheck(id: string, path: string): Check<NmFileSeen, NmFileSeen> {
       if (file === 'seen-bssids' && before && before.live.status !== 0 && before.wifi && !before.wifi.out.trim())
         return skip(`not observable here: this machine has no Wi-Fi device (/sys/class/ieee80211 is empty), and NetworkManager writes ${path} only for Wi-Fi networks`);
       if (!before || before.live.status !== 0) return fail(`${path} did not exist before the reboot (${before?.live.out.trim() || 'not recorded'}), so nothing shows it persists${file === 'seen-bssids' ? ' (NetworkManager writes it for Wi-Fi networks)' : ''}`);
-      if (!parseKeyfile(before.live.out).size) return fail(`${path} had no entries before the reboot, so nothing shows it persists`);
+      const entries = [...parseKeyfile(before.live.out).keys()];
+      const saved = savedUuids(before.saved);
+      const ofSaved = (k: string) => saved.has(uuidOf(k) ?? '');
+      if (!entries.some(ofSaved))
+        return fail(`${path} had no entry for a saved connection before the reboot (${entries.length} for connections NetworkManager made itself, which it drops once they are gone; saved: ${[...saved].join(', ') || 'none recorded'}), so nothing shows it persists`);
       const survived = now.kept ? now.keptText : now.live;
       const where = now.kept ?? path;
       if (!survived || survived.status !== 0) return fail(`${where} is missing after the reboot: ${survived?.out.trim() ?? ''}`);
-      const lost = lostEntries(before.live.out, survived.out);
+      const lost = lostEntries(before.live.out, survived.out, ofSaved);
       const problems: string[] = [];
       if (lost.length) problems.push(`${where} lost what NetworkManager had before the reboot: ${some(lost, 4)}`);
       const linkPath = now.linkPath ?? path;
       const target = now.linkTarget ?? now.kept;
-      if (target && before.link.out.trim() !== target) problems.push(`before the reboot ${linkPath} was ${before.link.out.trim() ? `a link to ${before.link.out.trim()}` : 'a regular file'}, not the link to ${target}: what NetworkManager wrote there was not persisted`);
-      if (target && now.link.out.trim() !== target) problems.push(`after the reboot ${linkPath} is ${now.link.out.trim() ? `a link to ${now.link.out.trim()}` : 'a regular file'}, not the link to ${target}: NetworkManager replaced it, so what it writes now is lost at the next reboot`);
+      if (target && now.link.out.trim() !== target) problems.push(`after the reboot ${linkPath} is ${now.link.out.trim() ? `a link to ${now.link.out.trim()}` : 'not a link'}, not the link to ${target}: NetworkManager replaced it, so what it writes now is lost at the next reboot`);
       if (!now.kept) problems.push(`the plan has no L rule for ${path} or a folder above it`);
-      return problems.length ? fail(problems.join('; ')) : pass(`${file}: ${parseKeyfile(before.live.out).size} entr(ies) kept in ${where}, ${linkPath} still links to ${target}`);
+      const dropped = entries.filter((k) => !ofSaved(k)).length;
+      return problems.length
+        ? fail(problems.join('; '))
+        : pass(`${file}: ${entries.filter(ofSaved).length} entr(ies) of saved connections kept in ${where}${dropped ? ` (${dropped} of connections NetworkManager made itself not compared)` : ''}, ${linkPath} still links to ${target}`);
     },
     see: (plan) => [`ls -l ${linkOf(plan, path)?.linkPath ?? path}`, `sudo cat ${linkOf(plan, path)?.kept ?? path}`],
   };

@@ -14,10 +14,22 @@ import type { Plan } from '../scenario/plan.ts';
 import type { Facts, StepContext } from './context.ts';
 
 const NM_CONNECTION = 'darlings-wired';
+const NM_JOINED_ONCE = 'darlings-joined-once';
 
 /** A NetworkManager keyfile, like the ones a person's Wi-Fi networks leave behind. */
 export function nmKeyfile(uuid: string): string {
   return `[connection]\nid=${NM_CONNECTION}\nuuid=${uuid}\ntype=ethernet\nautoconnect=true\n\n[ethernet]\n\n[ipv4]\nmethod=auto\n\n[ipv6]\nmethod=ignore\n`;
+}
+
+/**
+ * A network joined once and out of reach since, like a café's Wi-Fi: a dummy interface (QEMU has
+ * no Wi-Fi, and the real NIC carries the SSH session), never joined on its own (autoconnect off).
+ * Joining it makes NetworkManager write its timestamp; since nothing joins it after the reboot,
+ * only the persisted timestamps file can still hold that entry (an activated connection gets a
+ * fresh one at every boot, which would show nothing).
+ */
+export function nmJoinedOnceKeyfile(uuid: string): string {
+  return `[connection]\nid=${NM_JOINED_ONCE}\nuuid=${uuid}\ntype=dummy\ninterface-name=darlings0\nautoconnect=false\n\n[ipv4]\nmethod=manual\naddress1=192.0.2.1/24\n\n[ipv6]\nmethod=ignore\n`;
 }
 
 /** The canary paths: one in / (must vanish) and one in each opted-in place (must stay). */
@@ -70,11 +82,22 @@ export async function persistOnFirstBoot(ctx: StepContext): Promise<Pick<Facts, 
       signal: ctx.signal,
     }),
   );
-  // A saved network, as a person's Wi-Fi connections are (QEMU has no Wi-Fi to join).
-  await ctx.step('save a NetworkManager connection', async () => {
-    const uuid = (await run('cat /proc/sys/kernel/random/uuid')).trim();
-    await ctx.shell.upload(`/etc/NetworkManager/system-connections/${NM_CONNECTION}.nmconnection`, nmKeyfile(uuid), 0o600);
+  // Saved networks, as a person's Wi-Fi connections are (QEMU has no Wi-Fi to join).
+  const onceUuid = await ctx.step('save NetworkManager connections', async () => {
+    const [uuid, once] = (await run('cat /proc/sys/kernel/random/uuid /proc/sys/kernel/random/uuid')).trim().split('\n');
+    await ctx.shell.upload(`/etc/NetworkManager/system-connections/${NM_CONNECTION}.nmconnection`, nmKeyfile(uuid!), 0o600);
+    await ctx.shell.upload(`/etc/NetworkManager/system-connections/${NM_JOINED_ONCE}.nmconnection`, nmJoinedOnceKeyfile(once!), 0o600);
     await run('nmcli connection reload');
+    return once!;
+  });
+  await ctx.step(`join ${NM_JOINED_ONCE} once (NetworkManager writes its timestamp)`, async () => {
+    await run(`nmcli connection up ${NM_JOINED_ONCE}`);
+    await untilSucceeds(ctx.shell, `grep -q '^${onceUuid}=' /var/lib/NetworkManager/timestamps`, {
+      timeoutMs: ctx.plan.timeouts.commandMs,
+      intervalMs: 1000,
+      what: `NetworkManager to write ${NM_JOINED_ONCE}'s timestamp`,
+      signal: ctx.signal,
+    });
   });
   for (const state of ctx.plan.serviceState) {
     await ctx.step(`service state in ${state.path}`, async () => {

@@ -71,7 +71,7 @@ export function buildRunbook(plan: Plan, driver: GuestDriver, checks: readonly C
     intro: 'Unlock, log in; add the opt-in configuration for the next boot (the blog\'s `nixos-rebuild boot`), then the blog\'s copies into /persist.',
     steps: [
       ...bootSteps(plan, 'first-boot'),
-      { id: '', phase: 'first-boot-state', title: 'the harness\'s own test state', sent: 'never', note: 'first the harness saves a NetworkManager connection and writes service state, as using the system would; later canary files and what the checks compare against: its scaffolding, not part of the procedure' },
+      { id: '', phase: 'first-boot-state', title: 'the harness\'s own test state', sent: 'never', note: 'first the harness saves two NetworkManager connections (joining one once, so NetworkManager writes its timestamp) and writes service state, as using the system would; later canary files and what the checks compare against: its scaffolding, not part of the procedure' },
       ...driver.optInCommands(plan).map(stepOf),
       ...(driver.name === 'debian' ? [{ id: '', phase: 'first-boot-state', title: 'the stand-in\'s nixos-rebuild boot', sent: 'never' as const, note: 'the harness writes the next generation\'s stage-1 files (/boot/darlings/system.cpio) from these files: the stand-in has no cpio tool' }] : []),
       ...commandsFor(plan, driver.name, (n) => driver.etcEntry(n)).map(stepOf),

@@ -170,15 +170,22 @@ describe('persistence of /etc entries and NetworkManager files', () => {
     const r = blog();
     const text = '[5853d40f-f18a-4c2d-9d03-236e0c7270d3]\nseen-bssids=aa:bb:cc:dd:ee:01;\n';
     const seen = (g: any) => ({ ...g, link: { status: 0, out: g.linkTarget }, live: { status: 0, out: text }, keptText: { status: 0, out: text } }); // eslint-disable-line @typescript-eslint/no-explicit-any
-    return judge(r, 'persist.nm-seen-bssids', { before: seen(before(r, 'persist.nm-seen-bssids')), gathered: seen(gathered(r, 'persist.nm-seen-bssids')) });
+    // That network is a saved one (its keyfile's uuid=), as a joined Wi-Fi network is.
+    const saved = { status: 0, out: 'uuid=5853d40f-f18a-4c2d-9d03-236e0c7270d3\n' };
+    return judge(r, 'persist.nm-seen-bssids', { before: { ...seen(before(r, 'persist.nm-seen-bssids')), saved }, gathered: seen(gathered(r, 'persist.nm-seen-bssids')) });
   });
 
   fails('persist.nm-timestamps', 'the blog run (real: NetworkManager replaced the L link by a file, by rename)', () => judge(blog(), 'persist.nm-timestamps'),
-    /before the reboot \/var\/lib\/NetworkManager\/timestamps was a regular file, not the link to \/persist\/var\/lib\/NetworkManager\/timestamps.*NetworkManager replaced it/);
-  holds('persist.nm-timestamps', 'kept through the link (edited: the blog state with the link intact before and after, as an L rule that held would leave it)', () => {
+    /after the reboot \/var\/lib\/NetworkManager\/timestamps is not a link, not the link to \/persist\/var\/lib\/NetworkManager\/timestamps: NetworkManager replaced it/);
+  holds('persist.nm-timestamps', 'kept through the link (edited: the blog state with the link intact after the reboot, as an L rule that held would leave it)', () => {
     const r = blog();
     const linked = (g: any) => ({ ...g, link: { status: 0, out: g.linkTarget } }); // eslint-disable-line @typescript-eslint/no-explicit-any
-    return judge(r, 'persist.nm-timestamps', { before: linked(before(r, 'persist.nm-timestamps')), gathered: linked(gathered(r, 'persist.nm-timestamps')) });
+    return judge(r, 'persist.nm-timestamps', { gathered: linked(gathered(r, 'persist.nm-timestamps')) });
+  });
+  it('persist.nm-timestamps compares only the saved connections: those NetworkManager made itself it drops (real: the blog run)', () => {
+    const r = blog();
+    const linked = (g: any) => ({ ...g, link: { status: 0, out: g.linkTarget } }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(judge(r, 'persist.nm-timestamps', { gathered: linked(gathered(r, 'persist.nm-timestamps')) }).message).toMatch(/\d+ entr\(ies\) of saved connections kept .*of connections NetworkManager made itself not compared/);
   });
   holds('persist.nm-timestamps', 'the folder linked instead, as blog-xps13-fixed does (edited: the plan links /var/lib/NetworkManager, the folder is the link)', () => {
     const r = blog();
@@ -188,13 +195,25 @@ describe('persistence of /etc entries and NetworkManager files', () => {
     // Through the folder link, what NetworkManager had before the reboot is what the kept copy holds.
     return judge(r, 'persist.nm-timestamps', { plan, before: was, gathered: { ...folder(gathered(r, 'persist.nm-timestamps')), keptText: was.live } });
   });
-  fails('persist.nm-timestamps', 'an entry lost (edited: the persisted copy without the connection NetworkManager knew before the reboot)', () => {
+  fails('persist.nm-timestamps', "an entry lost (edited: the persisted copy without the saved connection's timestamp NetworkManager had before the reboot)", () => {
     const r = blog();
     const linked = (g: any) => ({ ...g, link: { status: 0, out: g.linkTarget } }); // eslint-disable-line @typescript-eslint/no-explicit-any
     const g = linked(gathered(r, 'persist.nm-timestamps'));
     g.keptText = { status: 0, out: '[timestamps]\n' };
-    return judge(r, 'persist.nm-timestamps', { before: linked(before(r, 'persist.nm-timestamps')), gathered: g });
+    return judge(r, 'persist.nm-timestamps', { gathered: g });
   }, /lost what NetworkManager had before the reboot: timestamps\/[0-9a-f-]+ is gone/);
+  fails('persist.nm-timestamps', 'a timestamp gone back (edited: the persisted entry of the saved connection older than before the reboot)', () => {
+    const r = blog();
+    const linked = (g: any) => ({ ...g, link: { status: 0, out: g.linkTarget } }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const g = linked(gathered(r, 'persist.nm-timestamps'));
+    g.keptText = { status: 0, out: before(r, 'persist.nm-timestamps').live.out.replace(/=(\d+)/g, (_: string, n: string) => `=${Number(n) - 60}`) };
+    return judge(r, 'persist.nm-timestamps', { gathered: g });
+  }, /timestamps\/[0-9a-f-]+ went back from \d+ to \d+/);
+  fails('persist.nm-timestamps', 'no saved connection had an entry before the reboot (edited: no keyfile recorded), so nothing shows it', () => {
+    const r = blog();
+    const linked = (g: any) => ({ ...g, link: { status: 0, out: g.linkTarget } }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    return judge(r, 'persist.nm-timestamps', { before: { ...before<object>(r, 'persist.nm-timestamps'), saved: { status: 0, out: '' } }, gathered: linked(gathered(r, 'persist.nm-timestamps')) });
+  }, /had no entry for a saved connection before the reboot .*nothing shows it persists/);
 });
 
 describe('layout', () => {

@@ -2,6 +2,8 @@
  * `darlings run --pause-before checks` (issue 18): the run stops before the checks with the guest
  * running and prints how to reach it; a second process connects with the printed ssh command and
  * runs a command in the guest; Ctrl-C then ends the run, with no QEMU left and no secret printed.
+ * Then `darlings boot <scenario>@first-boot` (its checkpoint is the one the paused run started
+ * from): a fresh overlay booted, unlocked, and an ssh session whose commands come on stdin.
  */
 import { describe, expect, it } from 'vitest';
 import { access, stat } from 'node:fs/promises';
@@ -54,4 +56,25 @@ describe('pausing a run for a person', () => {
     expect(results.checks.every((c) => c.status === 'skipped')).toBe(true);
     for (const file of [SCENARIO, 'scenarios/blog-xps13.yaml']) for (const plan of expandPlans(await loadScenario(file), { guest: 'debian' })) for (const secret of plan.secrets) expect(log).not.toContain(secret);
   }, 20 * 60_000);
+
+  it('darlings boot: a checkpoint booted on an overlay, unlocked, the ssh session gets stdin; it ends with the VM gone', async () => {
+    const shellPids = () => execaSync('pgrep', ['-f', 'qemu-system.*darlings-shell-'], { reject: false }).stdout.split('\n').filter(Boolean).map(Number);
+    const before = shellPids();
+    const r = await execa(process.execPath, [BIN, 'boot', 'blog-xps13@first-boot', '--guest', 'debian'], {
+      reject: false,
+      all: true,
+      env: { CI: 'true' },
+      input: 'findmnt -no SOURCE /\ncat /persist/darlings-canary\nexit 7\n',
+      timeout: 10 * 60_000,
+    });
+    const log = r.all ?? '';
+    // The session's exit code is the shell's; the guest saw the checkpoint's disk, unlocked.
+    expect(r.exitCode, log).toBe(7);
+    expect(log).toMatch(/booting blog-xps13\/debian on an overlay of \S+checkpoints\/blog-xps13-first-boot-/);
+    expect(log).toMatch(/\/dev\/mapper\/enc\[\/root\]/);
+    expect(log).toMatch(/^[0-9a-f]{16}$/m);
+    expect(log).toMatch(/stopped the VM and removed its overlay/);
+    expect(shellPids().filter((p) => !before.includes(p))).toEqual([]);
+    for (const plan of expandPlans(await loadScenario('scenarios/blog-xps13.yaml'), { guest: 'debian' })) for (const secret of plan.secrets) expect(log).not.toContain(secret);
+  }, 12 * 60_000);
 });
