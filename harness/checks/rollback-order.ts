@@ -19,7 +19,7 @@ const skip = (message: string): CheckOutcome => ({ status: 'skipped', message })
 /** One journal record about the units the order is judged on. */
 export interface UnitEvent {
   unit: string;
-  event: 'starting' | 'started' | 'failed' | 'output';
+  event: 'starting' | 'started' | 'succeeded' | 'failed' | 'output';
   /** Microseconds since this boot began (CLOCK_MONOTONIC, shared by stage 1 and stage 2). */
   usec: number;
   message: string;
@@ -44,12 +44,14 @@ export interface RollbackOrderGathered {
   stage1?: { boot: number; text: string };
 }
 
-// systemd's catalog ids (sd-messages.h): a job started, finished, failed; a unit's result.
+// systemd's catalog ids (sd-messages.h): a job starting, done, failed; a unit that ended well
+// ("Deactivated successfully.") or with a failure result.
 const MESSAGE_IDS: Record<string, UnitEvent['event']> = {
   '7d4958e842da4a758f6c1cdc7b36dcc5': 'starting',
   '39f53479d3a045ac8e11786248231fbf': 'started',
   be02cf6855d2428ba40df7e9d022f03d: 'failed',
-  '7ad2d189f7e94e70a38c781354912448': 'failed',
+  '7ad2d189f7e94e70a38c781354912448': 'succeeded',
+  d9b373ed55a64feb8242e02dbe79a49c: 'failed',
 };
 
 /** The journal's JSON lines (`journalctl -o json`) as the events of `units`, in order. */
@@ -166,7 +168,7 @@ function journalProblems(g: RollbackOrderGathered, service: string): { problems:
   const opened = first(unlock, ['started']);
   const mounting = first('sysroot.mount', ['starting']);
   if (!began) return { problems: [`${service} did not run in this boot's stage 1 (the journal has no record of it starting)`], summary: '' };
-  const ended = first(service, ['started', 'failed'], began.usec - 1);
+  const ended = first(service, ['started', 'succeeded', 'failed'], began.usec - 1);
   const problems: string[] = [];
   if (!opened) problems.push(`the journal has no record of ${unlock} opening the mapping in this boot, so nothing shows the rollback came after it`);
   else if (began.usec < opened.usec) {
