@@ -196,9 +196,9 @@ function judgeScripted(g: RollbackOrderGathered): CheckOutcome {
   const begin = text.indexOf(BEGIN);
   const end = text.indexOf(END, begin + 1);
   const handover = text.indexOf(HANDOVER, Math.max(begin, 0));
-  const lastPrompt = prompts.length ? prompts[prompts.length - 1]! : -1;
+  // The recorded text starts right after the first prompt (procedure/unlock.ts): offset 0 is one.
+  const lastPrompt = prompts.length ? prompts[prompts.length - 1]! : 0;
   if (begin < 0) return fail(`boot ${g.stage1.boot}: no rollback ran in stage 1 (no "${BEGIN}" on the console)`);
-  if (lastPrompt < 0) return fail(`boot ${g.stage1.boot}: no passphrase prompt before the rollback, so nothing shows the mapping was open when it began`);
   if (lastPrompt > begin) return fail(`boot ${g.stage1.boot}: the rollback began before the last passphrase prompt, i.e. before the mapping was open`);
   if (end < 0) return fail(`boot ${g.stage1.boot}: the rollback began but never ended on the console`);
   if (handover >= 0 && handover < end) return fail(`boot ${g.stage1.boot}: stage 1 handed over before the rollback ended`);
