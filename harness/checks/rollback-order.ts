@@ -168,7 +168,11 @@ function journalProblems(g: RollbackOrderGathered, service: string): { problems:
   const opened = first(unlock, ['started']);
   const mounting = first('sysroot.mount', ['starting']);
   if (!began) return { problems: [`${service} did not run in this boot's stage 1 (the journal has no record of it starting)`], summary: '' };
-  const ended = first(service, ['started', 'succeeded', 'failed'], began.usec - 1);
+  // A unit that runs before journald does (the early mistakes) has its start and result logged
+  // through kmsg without UNIT=: then its own end line is the record that it ended.
+  const ended =
+    first(service, ['started', 'succeeded', 'failed'], began.usec - 1) ??
+    events.find((e) => e.unit === service && e.event === 'output' && e.message.includes(END) && e.usec >= began.usec);
   const problems: string[] = [];
   if (!opened) problems.push(`the journal has no record of ${unlock} opening the mapping in this boot, so nothing shows the rollback came after it`);
   else if (began.usec < opened.usec) {

@@ -55,6 +55,10 @@ describe('rollback', () => {
 
   holds('rollback.ordered', 'the systemd-initrd run: its journal shows the unit between the unlock and sysroot.mount', () => judge(sd(), 'rollback.ordered'));
   holds('rollback.ordered', 'the blog run: scripted, its lines after the last prompt', () => judge(blog(), 'rollback.ordered', { gathered: { initrd: 'scripted', mapping: 'enc', unit: { name: 'rollback', keys: { after: [], before: [], requires: [], bindsTo: [] } }, stage1: blog().facts.stage1!.at(-1) } }));
+  fails('rollback.ordered', 'systemd-root-device-only (real: the unit ran before the prompt)', () => judge(recorded('systemd-root-device-only-debian'), 'rollback.ordered'),
+    /ordered only after initrd-root-device\.target.*systemd#24904.*started at [\d.]+ s, before systemd-cryptsetup@enc\.service finished/);
+  fails('rollback.ordered', 'systemd-lost-escape (real: ordered on the device name Nix leaves of "\\x2d")', () => judge(recorded('systemd-lost-escape-debian'), 'rollback.ordered'),
+    /ordered on `dev-mapper-cryptx2droot\.device`, a unit that never appears: it is `dev-mapper-crypt\\x2droot\.device` with the backslash of \\x2d lost/);
   fails('rollback.ordered', 'the unit ordered only after initrd-root-device.target (edited keys: what systemd#24904 users write)', () => {
     const r = sd();
     const g = copy(gathered(r, 'rollback.ordered'));

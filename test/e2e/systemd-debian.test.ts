@@ -2,9 +2,8 @@
  * Issue 14 on the debian guest: the rollback as a systemd stage-1 unit, run for real. The
  * systemd-initrd scenario installs and passes every check with the unit ordered after the unlock;
  * from its checkpoints, wrong passphrases are refused at systemd-cryptsetup's prompt, and a unit
- * ordered only after initrd-root-device.target is caught; a unit ordered on a device name whose
- * \x2d lost its backslash (its own install: the mapping's name needs a dash) is caught too. Two
- * VMs at a time. No secret may appear in any output.
+ * ordered only after initrd-root-device.target is caught, its cause named. Two VMs at a time. No
+ * secret may appear in any output.
  */
 import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
@@ -16,7 +15,9 @@ const DESIGN_IDS = [
   'rollback.blank-not-nested', 'rollback.canary-gone', 'persist.files', 'persist.machine-id', 'persist.journal-boots',
   'persist.networkmanager', 'luks.root-encrypted', 'btrfs.layout', 'mounts.options', 'swap.active', 'state.drift',
 ];
-const SCENARIOS = ['systemd-initrd', 'systemd-lost-escape', 'systemd-wrong-passphrase', 'systemd-root-device-only'];
+// systemd-lost-escape needs an install of its own (a mapping with a dash), which would nearly double
+// this file's time: its real run is test/fixtures/checks/systemd-lost-escape-debian.json (judges.test.ts).
+const SCENARIOS = ['systemd-initrd', 'systemd-wrong-passphrase', 'systemd-root-device-only'];
 const check = (r: RunResult, id: string) => r.checks.find((c) => c.id === id);
 
 describe('the systemd stage 1 on the debian guest', () => {
@@ -45,7 +46,6 @@ describe('the systemd stage 1 on the debian guest', () => {
 
     const causes: Record<string, RegExp> = {
       'systemd-root-device-only': /ordered only after initrd-root-device\.target, which does not wait for the LUKS device \(systemd\/systemd#24904\)/,
-      'systemd-lost-escape': /ordered on `dev-mapper-cryptx2droot\.device`, a unit that never appears: .*backslash of \\x2d lost/,
     };
     for (const [name, cause] of Object.entries(causes)) {
       const res = await readResults(`${out}/${name}-debian-bookworm`);
