@@ -8,8 +8,7 @@ import { btrfsLayout, rootEncrypted, swapActive } from './layout.ts';
 import { mountOptions } from './mounts.ts';
 import { stateDrift } from './drift.ts';
 import { KERNEL_CHECKS } from './kernel.ts';
-// rollback.ordered (./rollback-order.ts) joins ALL_CHECKS with a recorded systemd stage-1 run:
-// the registry's meta-tests want a recorded state, judges.test.ts entries and a check-faults row.
+import { rollbackOrdered } from './rollback-order.ts';
 import { POWER_CUT_CHECKS } from './power-cut.ts';
 import { persistLogin } from './persist-login.ts';
 import { serviceUnits, servicesActive } from './services-active.ts';
@@ -29,6 +28,7 @@ export const DESIGN_CHECKS: readonly AnyCheck[] = [
   swapActive,
   stateDrift,
   rollbackRan,
+  rollbackOrdered,
   persistConfig,
   persistAdjtime,
   persistNixosMarker,

@@ -10,7 +10,7 @@
 import { shQuote } from '../util/shell.ts';
 import type { Plan } from '../scenario/plan.ts';
 import { cryptsetupUnit, mappingDeviceUnit, rollbackUnit, type RollbackUnitKeys } from '../guests/rollback-unit.ts';
-import type { CheckContext, CheckOutcome } from './check.ts';
+import type { Check, CheckContext, CheckOutcome } from './check.ts';
 
 const fail = (message: string): CheckOutcome => ({ status: 'failed', message });
 const pass = (message: string): CheckOutcome => ({ status: 'passed', message });
@@ -19,7 +19,7 @@ const skip = (message: string): CheckOutcome => ({ status: 'skipped', message })
 /** One journal record about the units the order is judged on. */
 export interface UnitEvent {
   unit: string;
-  event: 'starting' | 'started' | 'failed' | 'output';
+  event: 'starting' | 'started' | 'succeeded' | 'failed' | 'output';
   /** Microseconds since this boot began (CLOCK_MONOTONIC, shared by stage 1 and stage 2). */
   usec: number;
   message: string;
@@ -44,12 +44,14 @@ export interface RollbackOrderGathered {
   stage1?: { boot: number; text: string };
 }
 
-// systemd's catalog ids (sd-messages.h): a job started, finished, failed; a unit's result.
+// systemd's catalog ids (sd-messages.h): a job starting, done, failed; a unit that ended well
+// ("Deactivated successfully.") or with a failure result.
 const MESSAGE_IDS: Record<string, UnitEvent['event']> = {
   '7d4958e842da4a758f6c1cdc7b36dcc5': 'starting',
   '39f53479d3a045ac8e11786248231fbf': 'started',
   be02cf6855d2428ba40df7e9d022f03d: 'failed',
-  '7ad2d189f7e94e70a38c781354912448': 'failed',
+  '7ad2d189f7e94e70a38c781354912448': 'succeeded',
+  d9b373ed55a64feb8242e02dbe79a49c: 'failed',
 };
 
 /** The journal's JSON lines (`journalctl -o json`) as the events of `units`, in order. */
@@ -166,7 +168,11 @@ function journalProblems(g: RollbackOrderGathered, service: string): { problems:
   const opened = first(unlock, ['started']);
   const mounting = first('sysroot.mount', ['starting']);
   if (!began) return { problems: [`${service} did not run in this boot's stage 1 (the journal has no record of it starting)`], summary: '' };
-  const ended = first(service, ['started', 'failed'], began.usec - 1);
+  // A unit that runs before journald does (the early mistakes) has its start and result logged
+  // through kmsg without UNIT=: then its own end line is the record that it ended.
+  const ended =
+    first(service, ['started', 'succeeded', 'failed'], began.usec - 1) ??
+    events.find((e) => e.unit === service && e.event === 'output' && e.message.includes(END) && e.usec >= began.usec);
   const problems: string[] = [];
   if (!opened) problems.push(`the journal has no record of ${unlock} opening the mapping in this boot, so nothing shows the rollback came after it`);
   else if (began.usec < opened.usec) {
@@ -194,9 +200,9 @@ function judgeScripted(g: RollbackOrderGathered): CheckOutcome {
   const begin = text.indexOf(BEGIN);
   const end = text.indexOf(END, begin + 1);
   const handover = text.indexOf(HANDOVER, Math.max(begin, 0));
-  const lastPrompt = prompts.length ? prompts[prompts.length - 1]! : -1;
+  // The recorded text starts right after the first prompt (procedure/unlock.ts): offset 0 is one.
+  const lastPrompt = prompts.length ? prompts[prompts.length - 1]! : 0;
   if (begin < 0) return fail(`boot ${g.stage1.boot}: no rollback ran in stage 1 (no "${BEGIN}" on the console)`);
-  if (lastPrompt < 0) return fail(`boot ${g.stage1.boot}: no passphrase prompt before the rollback, so nothing shows the mapping was open when it began`);
   if (lastPrompt > begin) return fail(`boot ${g.stage1.boot}: the rollback began before the last passphrase prompt, i.e. before the mapping was open`);
   if (end < 0) return fail(`boot ${g.stage1.boot}: the rollback began but never ended on the console`);
   if (handover >= 0 && handover < end) return fail(`boot ${g.stage1.boot}: stage 1 handed over before the rollback ended`);
@@ -223,21 +229,19 @@ export function judgeRollbackOrder(g: RollbackOrderGathered): CheckOutcome {
 export function seeRollbackOrder(plan: Plan): string[] {
   const names = unitNames(plan);
   if (!names) return [];
-  if (plan.initrd === 'scripted') return [`# the serial console of the boot: "${BEGIN}" after the last passphrase prompt, "${END}" before "${HANDOVER}"`];
+  // Scripted: only the serial console shows it (nothing in the booted system does), so the command says where to look.
+  if (plan.initrd === 'scripted') return [`echo ${shQuote(`read the serial console of the boot: "${BEGIN}" after the last passphrase prompt, "${END}" before "${HANDOVER}"`)}`];
   return [
     journalCommand(names.units, names.service).replace('-o json', '-o short-monotonic'),
     ...(names.devices.length ? [devicesCommand(names.devices)] : []),
   ];
 }
 
-export const rollbackOrdered = {
+export const rollbackOrdered: Check<RollbackOrderGathered> = {
   id: 'rollback.ordered',
   holds: 'the rollback ran in stage 1 after the LUKS mapping was open and before the root was mounted',
   gather: gatherRollbackOrder,
-  judge: (gathered: RollbackOrderGathered): CheckOutcome => judgeRollbackOrder(gathered),
+  judge: (gathered) => judgeRollbackOrder(gathered),
+  // Takes the whole plan (the unit's keys come from it), which is what the runbook hands `see`.
   see: seeRollbackOrder,
-  /** For the runner's check interface before gather/judge: gather, then judge. */
-  async run(ctx: CheckContext): Promise<CheckOutcome> {
-    return judgeRollbackOrder(await gatherRollbackOrder(ctx));
-  },
 };

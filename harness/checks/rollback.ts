@@ -101,12 +101,13 @@ export const rollbackRan: Check<RollbackRun[]> = {
     const early = runs.filter((r) => r.optedIn === false).map((r) => `boot ${r.boot}: before the opt-in configuration, ${r.began ? 'yet a rollback ran' : 'no rollback yet'}`);
     for (const r of judged) {
       const said = r.output.length ? `; it printed: ${r.output.slice(-6).join(' | ')}` : '';
-      if (!r.began) bad.push(`boot ${r.boot}: no rollback ran (no "${ROLLBACK_BEGIN_LINE}" before the login prompt)`);
+      // The boot's stage-1 text starts at the passphrase prompt: a rollback that ran before it ran too early.
+      if (!r.began) bad.push(`boot ${r.boot}: no rollback ran (no "${ROLLBACK_BEGIN_LINE}" between the passphrase prompt and the login prompt)`);
       else if (!r.ended) bad.push(`boot ${r.boot}: the rollback began but never ended${said}`);
       else if (r.status === undefined) bad.push(`boot ${r.boot}: the end line carries no status=, so the script's exit status is unknown${said}`);
       else if (r.status !== 0) bad.push(`boot ${r.boot}: the rollback script exited ${r.status}${said}`);
     }
-    return bad.length ? fail(bad.join('; ')) : pass([...early, ...judged.map((r) => `boot ${r.boot}: exit 0 (${r.output.length} line(s))`)].join('; '));
+    return bad.length ? fail(bad.join('; ')) : pass([...early, ...judged.map((r) => `boot ${r.boot}: after the passphrase prompt, exit 0 (${r.output.length} line(s))`)].join('; '));
   },
   see: () => ['journalctl -b -o cat | grep -A20 "rollback begin"   # or the serial console of the boot'],
 };

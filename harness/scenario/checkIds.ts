@@ -18,6 +18,7 @@ export const KNOWN_CHECK_IDS: readonly CheckId[] = [
   'state.drift',
   // Added by adding (issue 13); harness/checks/index.ts CHECK_IDS is what the harness runs.
   'rollback.ran',
+  'rollback.ordered',
   'persist.config',
   'persist.adjtime',
   'persist.nixos-marker',

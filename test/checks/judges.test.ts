@@ -14,6 +14,8 @@ import type { CheckOutcome } from '../../harness/checks/index.ts';
 const blog = () => recorded('blog-xps13-debian');
 const broken = () => recorded('broken-rollback-debian');
 const cut = () => recorded('power-cut-debian');
+/** A debian run in systemd stage 1: the rollback as a unit (systemd-initrd). */
+const sd = () => recorded('systemd-initrd-debian');
 
 /** A deep copy to edit. */
 const copy = <T>(v: T): T => structuredClone(v);
@@ -50,6 +52,26 @@ describe('rollback', () => {
     r.plan.btrfs.subvolumes = r.plan.btrfs.subvolumes.map((s) => (s.mountPoint === '/' ? { ...s, name: 'system' } : s));
     return judge(r, 'rollback.blank-not-nested');
   }, /the root subvolume system is not on the volume/);
+
+  holds('rollback.ordered', 'the systemd-initrd run: its journal shows the unit between the unlock and sysroot.mount', () => judge(sd(), 'rollback.ordered'));
+  holds('rollback.ordered', 'the blog run: scripted, its lines after the last prompt', () => judge(blog(), 'rollback.ordered', { gathered: { initrd: 'scripted', mapping: 'enc', unit: { name: 'rollback', keys: { after: [], before: [], requires: [], bindsTo: [] } }, stage1: blog().facts.stage1!.at(-1) } }));
+  fails('rollback.ordered', 'systemd-root-device-only (real: the unit ran before the prompt)', () => judge(recorded('systemd-root-device-only-debian'), 'rollback.ordered'),
+    /ordered only after initrd-root-device\.target.*systemd#24904.*started at [\d.]+ s, before systemd-cryptsetup@enc\.service finished/);
+  fails('rollback.ordered', 'systemd-lost-escape (real: ordered on the device name Nix leaves of "\\x2d")', () => judge(recorded('systemd-lost-escape-debian'), 'rollback.ordered'),
+    /ordered on `dev-mapper-cryptx2droot\.device`, a unit that never appears: it is `dev-mapper-crypt\\x2droot\.device` with the backslash of \\x2d lost/);
+  fails('rollback.ordered', 'the unit ordered only after initrd-root-device.target (edited keys: what systemd#24904 users write)', () => {
+    const r = sd();
+    const g = copy(gathered(r, 'rollback.ordered'));
+    g.unit.keys = { ...g.unit.keys, after: ['initrd-root-device.target'], requires: [] };
+    return judge(r, 'rollback.ordered', { gathered: g });
+  }, /ordered only after initrd-root-device\.target, which does not wait for the LUKS device \(systemd\/systemd#24904\)/);
+  fails('rollback.ordered', 'the unit started before the unlock finished (edited journal: its records moved 1 s before systemd-cryptsetup@enc.service finished)', () => {
+    const r = sd();
+    const g = copy(gathered(r, 'rollback.ordered'));
+    const opened = g.events.find((e: { unit: string; event: string }) => e.unit.startsWith('systemd-cryptsetup@') && e.event === 'started').usec;
+    for (const e of g.events) if (e.unit === 'rollback.service') e.usec = opened - 1_000_000;
+    return judge(r, 'rollback.ordered', { gathered: g });
+  }, /rollback\.service started at .* before systemd-cryptsetup@enc\.service finished at .*: the mapping was not open yet/);
 
   holds('rollback.canary-gone', 'the blog run', () => judge(blog(), 'rollback.canary-gone'));
   fails('rollback.canary-gone', 'the / canary still there (edited: what a root that was not rolled back keeps)', () => {

@@ -34,9 +34,9 @@ describe('darlings exit codes', () => {
   });
 
   it('exits 2 when asked for a guest the scenario does not list', async () => {
-    const r = await darlings(['run', 'scenarios/systemd-initrd.yaml', '--guest', 'debian']);
+    const r = await darlings(['run', 'scenarios/power-cut.yaml', '--guest', 'nixos']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/systemd-initrd\.yaml:\d+:\d+: .*debian/);
+    expect(r.stderr).toMatch(/power-cut\.yaml:\d+:\d+: .*nixos/);
   });
 
   it('exits 3 and names the package when the host lacks QEMU', async () => {

@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { newcArchive } from '../../harness/guests/debian/rebuild.ts';
+import { newcArchive, rebuildBoot } from '../../harness/guests/debian/rebuild.ts';
+import type { GuestShell } from '../../harness/channels/shell.ts';
+import type { Plan } from '../../harness/scenario/plan.ts';
 
 describe("the stand-in's nixos-rebuild boot archive", () => {
   const archive = newcArchive([
@@ -28,6 +30,37 @@ describe("the stand-in's nixos-rebuild boot archive", () => {
       expect(statSync(join(dir, 'etc/darlings/rollback.sh')).mode & 0o777).toBe(0o755);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the stand-in's nixos-rebuild boot", () => {
+  it('carries the systemd stage-1 rollback unit and its script into the next boot (or that boot has no rollback)', async () => {
+    const conf = mkdtempSync(join(tmpdir(), 'darlings-conf-'));
+    const out = mkdtempSync(join(tmpdir(), 'darlings-cpio-'));
+    try {
+      mkdirSync(join(conf, 'units'));
+      writeFileSync(join(conf, 'hardware.conf'), 'UUID=x / btrfs subvol=root 0 0\n');
+      writeFileSync(join(conf, 'rollback-unit.sh'), 'echo rollback\n');
+      writeFileSync(join(conf, 'units/rollback.service'), '[Unit]\nAfter=systemd-cryptsetup@enc.service\n');
+      let archive: Buffer | undefined;
+      // The guest's commands, run by sh on a copy of /etc/darlings; the moves onto /boot and /nix/os are not.
+      const shell = {
+        async expectSuccess(command: string) {
+          if (/\/boot\/|\/nix\/os/.test(command)) return '';
+          return execFileSync('sh', ['-c', command.replaceAll('/etc/darlings', conf)], { encoding: 'utf8' });
+        },
+        async upload(_path: string, content: string | Buffer) {
+          archive = Buffer.from(content);
+        },
+      } as unknown as GuestShell;
+      await rebuildBoot(shell, { timeouts: { commandMs: 10_000 } } as Plan);
+      execFileSync('cpio', ['-idm', '--quiet', '--no-absolute-filenames'], { cwd: out, input: archive });
+      expect(readFileSync(join(out, 'etc/darlings/units/rollback.service'), 'utf8')).toContain('After=systemd-cryptsetup@enc.service');
+      expect(readFileSync(join(out, 'etc/darlings/rollback-unit.sh'), 'utf8')).toBe('echo rollback\n');
+    } finally {
+      rmSync(conf, { recursive: true, force: true });
+      rmSync(out, { recursive: true, force: true });
     }
   });
 });

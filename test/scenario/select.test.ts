@@ -71,6 +71,7 @@ describe('listEntries', () => {
       'docker-lxd/debian/bookworm',
       'docker-lxd/nixos/default',
       'systemd-initrd/nixos/default',
+      'systemd-initrd/debian/bookworm',
       'power-cut/debian/bookworm',
     ]);
     expect(entries[0]).toEqual({

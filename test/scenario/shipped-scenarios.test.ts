@@ -73,9 +73,20 @@ describe('shipped scenarios', () => {
     expect(plans.find((p) => p.guest === 'debian')?.serviceState.map((s) => s.path)).toEqual(['/var/lib/docker', '/var/lib/lxd']);
   });
 
-  it('systemd-initrd runs with the systemd stage 1 (nixos; debian pending)', async () => {
+  it('systemd-initrd runs with the systemd stage 1 on both guests', async () => {
     const plans = expandPlans(await loadScenario(join(SCENARIOS_DIR, 'systemd-initrd.yaml')));
-    expect(plans.map((p) => [p.guest, p.initrd])).toEqual([['nixos', 'systemd']]);
+    expect(plans.map((p) => [p.guest, p.initrd])).toEqual([['nixos', 'systemd'], ['debian', 'systemd']]);
+  });
+
+  it('the mis-ordered systemd stage-1 units expect rollback.ordered to fail, each with a reason naming its cause', async () => {
+    const causes = { 'systemd-root-device-only': /initrd-root-device\.target.*systemd#24904/, 'systemd-lost-escape': /lost its backslash/ };
+    for (const [name, cause] of Object.entries(causes)) {
+      const [plan] = expandPlans(await loadScenario(join(SCENARIOS_DIR, `${name}.yaml`)));
+      expect(plan?.initrd, name).toBe('systemd');
+      const ordered = plan?.expectations.find((e) => e.id === 'rollback.ordered');
+      expect(ordered?.reason, name).toMatch(cause);
+      expect(plan?.expectations.map((e) => e.id), name).toEqual(expect.arrayContaining(['rollback.ran', 'rollback.canary-gone', 'state.drift']));
+    }
   });
 
   it('wrong-passphrase types secrets that are all redacted', async () => {

@@ -10,8 +10,10 @@ import type { Plan } from '../../scenario/plan.ts';
 import { InfraError } from '../../errors.ts';
 import { shQuote } from '../../util/shell.ts';
 
-/** The files of /etc/darlings that stage 1 reads (darlings-install's system_cpio list). */
-export const STAGE1_FILES = ['configuration.conf', 'hardware.conf', 'crypttab', 'persist.conf', 'rollback.sh'] as const;
+/** The files of /etc/darlings that stage 1 reads (darlings-install's system_cpio list), beside units/. */
+export const STAGE1_FILES = ['configuration.conf', 'hardware.conf', 'crypttab', 'persist.conf', 'rollback.sh', 'rollback-unit.sh'] as const;
+/** systemd stage 1: the units the initrd's generator links (the rollback unit), as darlings-install copies them. */
+export const STAGE1_UNITS_DIR = 'units';
 
 export interface CpioEntry {
   /** Path inside the archive, without a leading slash (`etc/darlings/rollback.sh`). */
@@ -63,6 +65,14 @@ export async function rebuildBoot(shell: GuestShell, plan: Plan, signal?: AbortS
     if (out.trim() === '-') continue;
     entries.push({ name: `etc/darlings/${f}`, mode: f.endsWith('.sh') ? 0o100755 : 0o100644, data: Buffer.from(out.trim(), 'base64') });
   }
+  // One line a unit: its name and its bytes in base64 (names are unit names: no spaces).
+  const units = await shell.expectSuccess(
+    `for f in /etc/darlings/${STAGE1_UNITS_DIR}/*.service; do [ -f "$f" ] && printf '%s %s\\n' "\${f##*/}" "$(base64 -w0 "$f")"; done; true`,
+    t,
+  );
+  const unitLines = units.split('\n').map((l) => l.trim().split(' ')).filter((f) => f.length === 2);
+  if (unitLines.length) entries.push({ name: `etc/darlings/${STAGE1_UNITS_DIR}`, mode: 0o040755 });
+  for (const [name, data] of unitLines) entries.push({ name: `etc/darlings/${STAGE1_UNITS_DIR}/${name}`, mode: 0o100644, data: Buffer.from(data!, 'base64') });
   if (!entries.some((e) => e.name === 'etc/darlings/hardware.conf')) throw new InfraError('/etc/darlings/hardware.conf is missing on the target: cannot rebuild its boot files');
   await shell.upload('/boot/darlings/system.cpio.new', newcArchive(entries), 0o644);
   await shell.expectSuccess('mv /boot/darlings/system.cpio.new /boot/darlings/system.cpio', t);

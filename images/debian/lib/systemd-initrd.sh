@@ -16,7 +16,7 @@ SD_INITRD_BINS="/lib/systemd/systemd /lib/systemd/systemd-journald /lib/systemd/
 /lib/systemd/systemd-cryptsetup /lib/systemd/systemd-shutdown /lib/systemd/systemd-sulogin-shell
 /lib/systemd/systemd-modules-load /lib/systemd/systemd-reply-password
 /lib/systemd/system-generators/systemd-cryptsetup-generator /lib/systemd/system-generators/systemd-fstab-generator
-/bin/systemctl /bin/udevadm /bin/journalctl /usr/bin/systemd-escape /usr/bin/systemd-tty-ask-password-agent
+/bin/systemctl /bin/udevadm /bin/journalctl /usr/bin/systemd-escape /bin/systemd-tty-ask-password-agent
 /usr/bin/systemd-ask-password /bin/dash /bin/mount /bin/umount /sbin/sulogin /bin/kmod /sbin/dmsetup /bin/btrfs"
 
 # Units of the stage-1 transaction, from the target tree's /lib/systemd/system.
@@ -90,6 +90,7 @@ target_systemd_initrd() {
 	done
 	ln -sf initrd.target "$r/lib/systemd/system/default.target"
 	for u in $SD_INITRD_RULES; do cp -a "$t/lib/udev/rules.d/$u" "$r/lib/udev/rules.d/$u"; done
+	install -m 0644 "$SD_INITRD_DIR/11-dm.rules" "$r/lib/udev/rules.d/11-dm.rules"
 	mkdir -p "$r/etc/udev" && : >"$r/etc/udev/udev.conf"
 	# systemd knows it is stage 1 by /etc/initrd-release.
 	cp "$t/usr/lib/os-release" "$r/etc/initrd-release"
