@@ -49,16 +49,20 @@ export async function unlockAndLogIn(
   const t = plan.timeouts;
   const bootOffset = serial.markBoot();
   let stage1Start: number | undefined;
+  // The next prompt is looked for from where the last passphrase was typed: systemd's password
+  // agent can print it before systemd-cryptsetup logs the refusal (two writers, one console).
+  let typedAt: number | undefined;
   for (const [i, wrong] of plan.luks.wrongPassphrases.entries()) {
-    await step('wait for the passphrase prompt', () => serial.waitFor(driver.passphrasePrompt, { timeoutMs: t.passphrasePromptMs, signal, what: 'the LUKS passphrase prompt' }));
+    await step('wait for the passphrase prompt', () => serial.waitFor(driver.passphrasePrompt, { timeoutMs: t.passphrasePromptMs, signal, what: 'the LUKS passphrase prompt', from: typedAt }));
     stage1Start ??= serial.position;
+    typedAt = serial.position;
     serial.typeSecret(wrong);
     // If the wrong one were accepted, the boot would go on and this wait would time out.
     await step(`wrong passphrase ${i + 1} is refused`, () =>
-      serial.waitFor(driver.passphraseRefused, { timeoutMs: t.passphrasePromptMs, signal, what: `wrong passphrase ${i + 1} to be refused` }),
+      serial.waitFor(driver.passphraseRefused, { timeoutMs: t.passphrasePromptMs, signal, what: `wrong passphrase ${i + 1} to be refused`, from: typedAt }),
     );
   }
-  await step('wait for the passphrase prompt', () => serial.waitFor(driver.passphrasePrompt, { timeoutMs: t.passphrasePromptMs, signal, what: 'the LUKS passphrase prompt' }));
+  await step('wait for the passphrase prompt', () => serial.waitFor(driver.passphrasePrompt, { timeoutMs: t.passphrasePromptMs, signal, what: 'the LUKS passphrase prompt', from: typedAt }));
   const afterPrompt = serial.position;
   stage1Start ??= afterPrompt;
   serial.typeSecret(plan.luks.passphrase);
