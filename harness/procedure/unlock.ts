@@ -5,6 +5,7 @@
  * recorded (facts.login, COMMON.md interface 3), not fatal: whether the user can still log in
  * after the rollback is what persist.login judges; root's SSH key lets the run go on.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Plan } from '../scenario/plan.ts';
 import type { SerialConsole } from '../channels/serial.ts';
 import { HOSTKEY_LINE } from '../channels/keys.ts';
@@ -36,6 +37,14 @@ export interface UnlockResult {
   login: LoginOutcome;
 }
 
+/**
+ * systemd's password agent prints its prompt first and turns the terminal's echo off after: keys
+ * typed in between are echoed as typed, and a passphrase split over echo chunks escapes the
+ * redaction of whole lines (a real run's serial log held a wrong passphrase's first 18 characters).
+ */
+const PROMPT_SETTLE_MS = 1000;
+const settle = (signal?: AbortSignal) => delay(PROMPT_SETTLE_MS, undefined, { signal });
+
 export async function unlockAndLogIn(
   serial: SerialConsole,
   plan: Plan,
@@ -55,6 +64,7 @@ export async function unlockAndLogIn(
   for (const [i, wrong] of plan.luks.wrongPassphrases.entries()) {
     await step('wait for the passphrase prompt', () => serial.waitFor(driver.passphrasePrompt, { timeoutMs: t.passphrasePromptMs, signal, what: 'the LUKS passphrase prompt', from: typedAt }));
     stage1Start ??= serial.position;
+    await settle(signal);
     typedAt = serial.position;
     serial.typeSecret(wrong);
     // If the wrong one were accepted, the boot would go on and this wait would time out.
@@ -65,6 +75,7 @@ export async function unlockAndLogIn(
   await step('wait for the passphrase prompt', () => serial.waitFor(driver.passphrasePrompt, { timeoutMs: t.passphrasePromptMs, signal, what: 'the LUKS passphrase prompt', from: typedAt }));
   const afterPrompt = serial.position;
   stage1Start ??= afterPrompt;
+  await settle(signal);
   serial.typeSecret(plan.luks.passphrase);
   const hostKey = await step('wait for the ssh host key on the console', () =>
     serial.waitFor(HOSTKEY_LINE, { timeoutMs: t.bootMs, signal, what: 'the target to announce its ssh host key (darlings-hostkey:)', from: afterPrompt }),

@@ -37,7 +37,7 @@ function scripted(reply: (n: number) => string) {
 async function typedBeforeAbort(order: 'refusal first' | 'prompt first'): Promise<string[]> {
   const plan = testPlan();
   plan.luks = { ...plan.luks, passphrase: 'right one', wrongPassphrases: ['wrong one', 'wrong two'] };
-  plan.timeouts = { ...plan.timeouts, passphrasePromptMs: 3000, bootMs: 3000 };
+  plan.timeouts = { ...plan.timeouts, passphrasePromptMs: 8000, bootMs: 8000 };
   const { serial, typed, emit } = scripted((n) => {
     if (n === 1) return `\n${REFUSED}${PROMPT}`;
     if (n === 2) return order === 'prompt first' ? `\n${PROMPT}${REFUSED}` : `\n${REFUSED}${PROMPT}`;
@@ -48,7 +48,7 @@ async function typedBeforeAbort(order: 'refusal first' | 'prompt first'): Promis
   const run = unlockAndLogIn(serial, plan, driver, step, abort.signal).catch(() => undefined);
   emit(PROMPT);
   // The right passphrase typed is all this test is about: stop there.
-  for (let i = 0; i < 100 && !typed.some((t) => t.includes('right one')); i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 400 && !typed.some((t) => t.includes('right one')); i++) await new Promise((r) => setTimeout(r, 20));
   abort.abort();
   await run;
   return typed.map((t) => t.trim());
