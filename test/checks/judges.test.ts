@@ -17,6 +17,9 @@ const cut = () => recorded('power-cut-debian');
 /** A debian run in systemd stage 1: the rollback as a unit (systemd-initrd). */
 const sd = () => recorded('systemd-initrd-debian');
 
+/** An NM file state with its L rule's link intact, as an L rule that held would leave it. */
+const linked = (g: any) => ({ ...g, link: { status: 0, out: g.linkTarget } }); // eslint-disable-line @typescript-eslint/no-explicit-any
+
 /** A deep copy to edit. */
 const copy = <T>(v: T): T => structuredClone(v);
 
@@ -201,12 +204,10 @@ describe('persistence of /etc entries and NetworkManager files', () => {
     /after the reboot \/var\/lib\/NetworkManager\/timestamps is not a link, not the link to \/persist\/var\/lib\/NetworkManager\/timestamps: NetworkManager replaced it/);
   holds('persist.nm-timestamps', 'kept through the link (edited: the blog state with the link intact after the reboot, as an L rule that held would leave it)', () => {
     const r = blog();
-    const linked = (g: any) => ({ ...g, link: { status: 0, out: g.linkTarget } }); // eslint-disable-line @typescript-eslint/no-explicit-any
     return judge(r, 'persist.nm-timestamps', { gathered: linked(gathered(r, 'persist.nm-timestamps')) });
   });
   it('persist.nm-timestamps compares only the saved connections: those NetworkManager made itself it drops (real: the blog run)', () => {
     const r = blog();
-    const linked = (g: any) => ({ ...g, link: { status: 0, out: g.linkTarget } }); // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(judge(r, 'persist.nm-timestamps', { gathered: linked(gathered(r, 'persist.nm-timestamps')) }).message).toMatch(/\d+ entr\(ies\) of saved connections kept .*of connections NetworkManager made itself not compared/);
   });
   holds('persist.nm-timestamps', 'the folder linked instead, as blog-xps13-fixed does (edited: the plan links /var/lib/NetworkManager, the folder is the link)', () => {
@@ -219,21 +220,18 @@ describe('persistence of /etc entries and NetworkManager files', () => {
   });
   fails('persist.nm-timestamps', "an entry lost (edited: the persisted copy without the saved connection's timestamp NetworkManager had before the reboot)", () => {
     const r = blog();
-    const linked = (g: any) => ({ ...g, link: { status: 0, out: g.linkTarget } }); // eslint-disable-line @typescript-eslint/no-explicit-any
     const g = linked(gathered(r, 'persist.nm-timestamps'));
     g.keptText = { status: 0, out: '[timestamps]\n' };
     return judge(r, 'persist.nm-timestamps', { gathered: g });
   }, /lost what NetworkManager had before the reboot: timestamps\/[0-9a-f-]+ is gone/);
   fails('persist.nm-timestamps', 'a timestamp gone back (edited: the persisted entry of the saved connection older than before the reboot)', () => {
     const r = blog();
-    const linked = (g: any) => ({ ...g, link: { status: 0, out: g.linkTarget } }); // eslint-disable-line @typescript-eslint/no-explicit-any
     const g = linked(gathered(r, 'persist.nm-timestamps'));
     g.keptText = { status: 0, out: before(r, 'persist.nm-timestamps').live.out.replace(/=(\d+)/g, (_: string, n: string) => `=${Number(n) - 60}`) };
     return judge(r, 'persist.nm-timestamps', { gathered: g });
   }, /timestamps\/[0-9a-f-]+ went back from \d+ to \d+/);
   fails('persist.nm-timestamps', 'no saved connection had an entry before the reboot (edited: no keyfile recorded), so nothing shows it', () => {
     const r = blog();
-    const linked = (g: any) => ({ ...g, link: { status: 0, out: g.linkTarget } }); // eslint-disable-line @typescript-eslint/no-explicit-any
     return judge(r, 'persist.nm-timestamps', { before: { ...before<object>(r, 'persist.nm-timestamps'), saved: { status: 0, out: '' } }, gathered: linked(gathered(r, 'persist.nm-timestamps')) });
   }, /had no entry for a saved connection before the reboot .*nothing shows it persists/);
 });

@@ -20,6 +20,11 @@ function qemuPids(): number[] {
   return r.stdout.split('\n').filter(Boolean).map(Number);
 }
 
+/** QEMUs of `darlings shell`/`boot` sessions (their work folder is darlings-shell-*). */
+function shellPids(): number[] {
+  return execaSync('pgrep', ['-f', 'qemu-system.*darlings-shell-'], { reject: false }).stdout.split('\n').filter(Boolean).map(Number);
+}
+
 describe('pausing a run for a person', () => {
   it('before checks: the printed ssh command reaches the guest; Ctrl-C ends the run with no QEMU left', async () => {
     const out = await outputDir('pause');
@@ -59,7 +64,6 @@ describe('pausing a run for a person', () => {
   }, 20 * 60_000);
 
   it('darlings boot: a checkpoint booted on an overlay, unlocked, the ssh session gets stdin; it ends with the VM gone', async () => {
-    const shellPids = () => execaSync('pgrep', ['-f', 'qemu-system.*darlings-shell-'], { reject: false }).stdout.split('\n').filter(Boolean).map(Number);
     const before = shellPids();
     const r = await execa(process.execPath, [BIN, 'boot', 'blog-xps13@first-boot', '--guest', 'debian'], {
       reject: false,
@@ -80,7 +84,6 @@ describe('pausing a run for a person', () => {
   }, 12 * 60_000);
 
   it('darlings boot: Ctrl-C while it boots stops the VM, removes the overlay and exits 130', async () => {
-    const shellPids = () => execaSync('pgrep', ['-f', 'qemu-system.*darlings-shell-'], { reject: false }).stdout.split('\n').filter(Boolean).map(Number);
     const before = shellPids();
     const child = execa(process.execPath, [BIN, 'boot', 'blog-xps13@first-boot', '--guest', 'debian'], { reject: false, all: true, env: { CI: 'true' }, stdin: 'ignore', forceKillAfterDelay: 30_000 });
     let log = '';
