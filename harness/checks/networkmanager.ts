@@ -91,7 +91,7 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 /** The connection an entry is about ("timestamps/<uuid>", or a section named by the UUID). */
 const uuidOf = (key: string): string | undefined => UUID.exec(key)?.[0]?.toLowerCase();
 /** The UUIDs of the saved connections (`uuid=` lines of their keyfiles). */
-export const savedUuids = (l: Looked | undefined): Set<string> =>
+const savedUuids = (l: Looked | undefined): Set<string> =>
   new Set(l?.status === 0 ? [...l.out.matchAll(/^uuid=(\S+)/gm)].map((m) => m[1]!.toLowerCase()) : []);
 
 /** One NetworkManager state file: where it lives, whether it is the L rule's link, its text. */
